@@ -1,0 +1,1 @@
+"""The Event row (one per deployment) and the public event page."""

@@ -1,0 +1,1 @@
+"""The outbox: mails written in the same transaction as their cause, delivered after commit."""

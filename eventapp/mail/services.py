@@ -1,0 +1,162 @@
+"""Write mails to the outbox inside the caller's transaction; deliver them after commit."""
+import smtplib
+import threading
+from datetime import timedelta
+
+from flask import current_app, render_template, url_for
+from flask_babel import force_locale
+from flask_mail import Connection, Message
+from sqlalchemy import or_, update
+
+from .. import clock
+from ..extensions import db, mail
+from .attachments import build_attachment
+from .models import QUEUED, SENDING, SENT, OutboxMessage
+
+# A claim older than this is taken to be from a worker that died mid-send; the mail is tried again.
+STALE_CLAIM = timedelta(minutes=15)
+
+
+def absolute_url(endpoint: str, **values) -> str:
+    """An absolute link for a mail, also outside a request (CLI, background delivery)."""
+    base = current_app.config["PUBLIC_BASE_URL"] or current_app.config.get("FALLBACK_BASE_URL", "http://127.0.0.1:5000")
+    with current_app.test_request_context(base_url=base):
+        return url_for(endpoint, _external=True, **values)
+
+
+def queue_mail(kind: str, recipient: str, language: str, subject, context: dict,
+               attachments: list[dict] | None = None, registration_id: int | None = None) -> OutboxMessage:
+    """Render `mail/<kind>.txt` and `.html` in the recipient's language and add them to the outbox (no commit)."""
+    with force_locale(language):
+        message = OutboxMessage(
+            kind=kind,
+            recipient=recipient,
+            language=language,
+            subject=str(subject),
+            text=render_template(f"mail/{kind}.txt", **context),
+            html=render_template(f"mail/{kind}.html", **context),
+            attachments=attachments or [],
+            registration_id=registration_id,
+            status=QUEUED,
+            created_at=clock.now(),
+        )
+    db.session.add(message)
+    db.session.flush()
+    return message
+
+
+def deliver_after_commit(message_ids: list[int]) -> None:
+    """Hand freshly committed mails to the mail server, in the background unless configured otherwise."""
+    if not message_ids or not current_app.config.get("MAIL_SERVER"):
+        return  # no mail server: the outbox holds them, readable by organisers
+    if current_app.config["MAIL_DELIVER_IN_BACKGROUND"]:
+        app = current_app._get_current_object()
+        threading.Thread(target=_deliver_in_app_context, args=(app, message_ids), daemon=True).start()
+    else:
+        deliver(message_ids)
+
+
+def _deliver_in_app_context(app, message_ids):
+    with app.app_context():
+        deliver(message_ids)
+        db.session.remove()
+
+
+class _TimedConnection(Connection):
+    """Flask-Mail's connection, with a timeout so a hanging mail server cannot hang a worker."""
+
+    def configure_host(self):
+        # Read the live config (not the copy Flask-Mail took at start-up), so settings can change.
+        config = current_app.config
+        smtp_class = smtplib.SMTP_SSL if config["MAIL_USE_SSL"] else smtplib.SMTP
+        host = smtp_class(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=config["MAIL_TIMEOUT"])
+        if config["MAIL_USE_TLS"]:
+            host.starttls()
+        if config["MAIL_USERNAME"] and config["MAIL_PASSWORD"]:
+            host.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
+        return host
+
+
+def due_message_ids() -> list[int]:
+    stale = clock.now() - STALE_CLAIM
+    rows = db.session.execute(
+        db.select(OutboxMessage.id)
+        .where(or_(OutboxMessage.status == QUEUED,
+                   (OutboxMessage.status == SENDING) & (OutboxMessage.claimed_at < stale)))
+        .order_by(OutboxMessage.id)
+    )
+    return [row.id for row in rows]
+
+
+def _claim(message_id: int) -> OutboxMessage | None:
+    """Take one mail for sending; of two senders racing for it, exactly one wins."""
+    stale = clock.now() - STALE_CLAIM
+    result = db.session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == message_id)
+        .where(or_(OutboxMessage.status == QUEUED,
+                   (OutboxMessage.status == SENDING) & (OutboxMessage.claimed_at < stale)))
+        .values(status=SENDING, claimed_at=clock.now(), attempts=OutboxMessage.attempts + 1)
+    )
+    db.session.commit()
+    return db.session.get(OutboxMessage, message_id) if result.rowcount == 1 else None
+
+
+def _finish(message_id: int, error: str | None) -> None:
+    values = {"status": QUEUED, "last_error": error[:2000]} if error else {"status": SENT, "sent_at": clock.now(), "last_error": None}
+    db.session.execute(update(OutboxMessage).where(OutboxMessage.id == message_id).values(**values))
+    db.session.commit()
+
+
+def to_flask_mail(message: OutboxMessage) -> Message:
+    """Turn an outbox row into a Flask-Mail message, building its attachments now."""
+    msg = Message(subject=message.subject, recipients=[message.recipient], body=message.text, html=message.html)
+    for recipe in message.attachments:
+        attachment = build_attachment(recipe)
+        msg.attach(attachment.filename, attachment.content_type, attachment.data,
+                   disposition=attachment.disposition, headers=attachment.headers)
+    return msg
+
+
+def deliver(message_ids: list[int] | None = None) -> dict:
+    """Send the given mails (default: every due one). Failures stay queued with the error; returns counts."""
+    counts = {"sent": 0, "failed": 0}
+    if not current_app.config.get("MAIL_SERVER"):
+        return counts
+    ids = due_message_ids() if message_ids is None else message_ids
+    connection = None
+    try:
+        for message_id in ids:
+            message = _claim(message_id)
+            if message is None:
+                continue  # sent already, or another sender has it
+            try:
+                if connection is None:
+                    connection = _TimedConnection(mail).__enter__()
+                connection.send(to_flask_mail(message))
+            except Exception as exc:  # noqa: BLE001 - any failure must leave the mail queued
+                current_app.logger.warning("Mail %s not delivered: %s", message_id, exc)
+                _finish(message_id, f"{type(exc).__name__}: {exc}")
+                counts["failed"] += 1
+                if isinstance(exc, (OSError, smtplib.SMTPException)):
+                    connection = _close(connection)
+                continue
+            _finish(message_id, None)
+            counts["sent"] += 1
+    finally:
+        _close(connection)
+    return counts
+
+
+def _close(connection):
+    if connection is not None and connection.host is not None:
+        try:
+            connection.host.quit()
+        except Exception:  # noqa: BLE001 - the server may already be gone
+            pass
+    return None
+
+
+def outbox_summary() -> dict:
+    rows = db.session.execute(db.select(OutboxMessage.status, db.func.count()).group_by(OutboxMessage.status))
+    return {status: count for status, count in rows}

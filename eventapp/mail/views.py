@@ -1,0 +1,41 @@
+"""The organisers' view of the outbox: every mail, queued or sent, readable in the browser."""
+from flask import Blueprint, Response, abort, render_template, request
+
+from ..extensions import db
+from ..security import role_required
+from .attachments import describe
+from .models import OutboxMessage
+from .services import outbox_summary
+
+bp = Blueprint("mail", __name__, url_prefix="/organiser/outbox")
+
+PAGE_SIZE = 50
+
+
+@bp.route("/")
+@role_required("organiser")
+def outbox():
+    status = request.args.get("status") or None
+    page = db.paginate(
+        db.select(OutboxMessage).filter_by(**({"status": status} if status else {})).order_by(OutboxMessage.id.desc()),
+        per_page=PAGE_SIZE, error_out=False)
+    return render_template("mail/outbox.html", page=page, summary=outbox_summary(), status=status)
+
+
+@bp.route("/<int:message_id>")
+@role_required("organiser")
+def message(message_id):
+    message = db.session.get(OutboxMessage, message_id) or abort(404)
+    return render_template("mail/message.html", message=message, attachments=[describe(a) for a in message.attachments])
+
+
+@bp.route("/<int:message_id>/body.html")
+@role_required("organiser")
+def message_html(message_id):
+    """The mail's HTML on its own, for a sandboxed frame: no scripts, nothing from other hosts."""
+    message = db.session.get(OutboxMessage, message_id) or abort(404)
+    response = Response(message.html, mimetype="text/html")
+    response.headers["Content-Security-Policy"] = (
+        "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; sandbox; frame-ancestors 'self'")
+    response.headers["X-Frame-Options"] = "SAMEORIGIN"
+    return response

@@ -1,0 +1,1 @@
+"""RSVP: organisations, registrations, commitments, suggested partners, waitlist."""

@@ -1,0 +1,206 @@
+"""The RSVP rules: register, change, cancel, and the waitlist behind them. Each commits once."""
+from dataclasses import dataclass
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from .. import clock
+from ..errors import DomainError
+from ..event.services import confirmed_count, lock_seats, registration_state, require_event
+from ..extensions import db
+from ..mail.services import deliver_after_commit
+from ..security import clean_secret, new_secret
+from .models import (CANCELLED, CONFIRMED, WAITLISTED, Commitment, Organisation, Registration,
+                     RegistrationLog, SuggestedPartner, normalise_name)
+from .notifications import notify
+
+DETAIL_FIELDS = ("name", "function", "participation", "accessibility_needs", "dietary_wishes",
+                 "photo_consent", "newsletter_opt_in", "monitoring_consent", "language")
+
+
+@dataclass
+class Outcome:
+    """What register() did: a new (or renewed) registration, or a pointer to an existing one."""
+
+    registration: Registration
+    duplicate: bool = False
+    waitlist_position: int | None = None
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def find_by_email(event_id: int, email: str) -> Registration | None:
+    return db.session.execute(
+        select(Registration).where(Registration.event_id == event_id,
+                                   Registration.email_normalised == normalise_email(email))
+    ).scalar_one_or_none()
+
+
+def find_by_manage_secret(secret: str) -> Registration | None:
+    cleaned = clean_secret(secret)
+    if cleaned is None:
+        return None
+    return db.session.execute(select(Registration).where(Registration.manage_secret == cleaned)).scalar_one_or_none()
+
+
+def waitlist_position(registration: Registration) -> int | None:
+    """1 for the next person to get a seat; None when not on the waitlist."""
+    if registration.status != WAITLISTED:
+        return None
+    return db.session.scalar(
+        select(func.count()).select_from(Registration)
+        .where(Registration.event_id == registration.event_id, Registration.status == WAITLISTED,
+               Registration.sequence <= registration.sequence)
+    )
+
+
+def organisation_for(name: str, type_: str) -> Organisation:
+    """The organisation with this name (matched case- and accent-insensitively), created if new."""
+    key = normalise_name(name)
+    organisation = db.session.execute(select(Organisation).where(Organisation.normalised_name == key)).scalar_one_or_none()
+    if organisation is None:
+        organisation = Organisation(name=name.strip(), normalised_name=key, type=type_, created_at=clock.now())
+        db.session.add(organisation)
+        db.session.flush()
+    return organisation
+
+
+def _log(registration: Registration, action: str, actor: str, detail: str = "") -> None:
+    db.session.add(RegistrationLog(registration_id=registration.id, at=clock.now(), action=action,
+                                   actor=actor, detail=detail))
+
+
+def _check_signatory_data(data: dict) -> None:
+    """A signatory brings the "A4" (all three activities), a suggested partner and monitoring consent."""
+    if data.get("participation") != "signatory":
+        return
+    if not all((data.get("commitments") or {}).get(n, "").strip() for n in (1, 2, 3)):
+        raise DomainError("commitment_missing", _("Please describe your organisation's commitment under each of the three activities."), "commitment_1")
+    if not any(p.get("organisation", "").strip() for p in data.get("suggested_partners") or []):
+        raise DomainError("partner_missing", _("Please suggest at least one new partner."), "partners")
+    if not data.get("monitoring_consent"):
+        raise DomainError("monitoring_consent_missing", _("Signing partners take part in the yearly monitoring; please agree to it."), "monitoring_consent")
+
+
+def _set_signatory_data(registration: Registration, data: dict) -> None:
+    registration.commitments = []
+    registration.suggested_partners = []
+    db.session.flush()
+    if data.get("participation") != "signatory":
+        return
+    for activity, text in sorted((data.get("commitments") or {}).items()):
+        if text.strip():
+            registration.commitments.append(Commitment(activity=activity, text=text.strip()))
+    for partner in data.get("suggested_partners") or []:
+        if partner.get("organisation", "").strip():
+            registration.suggested_partners.append(SuggestedPartner(
+                organisation=partner["organisation"].strip(), contact_name=partner.get("contact_name", "").strip(),
+                email=partner.get("email", "").strip()))
+
+
+def _apply_details(registration: Registration, data: dict) -> list[str]:
+    """Copy the form's fields onto the registration; return the names of those that changed."""
+    changed = [f for f in DETAIL_FIELDS if f in data and getattr(registration, f) != data[f]]
+    for field in DETAIL_FIELDS:
+        if field in data:
+            setattr(registration, field, data[field])
+    organisation = organisation_for(data["organisation"], data.get("organisation_type", "other"))
+    if registration.organisation_id != organisation.id:
+        changed.append("organisation")
+        registration.organisation = organisation
+    return changed
+
+
+def register(data: dict, at=None, send_mail: bool = True) -> Outcome:
+    """Take a seat or a waitlist place for the person in `data`, with their tickets and confirmation mail."""
+    at = at or clock.now()
+    event = require_event()
+    if registration_state(event, at) != "open":
+        raise DomainError("registration_closed", _("Registration for this event is closed."))
+    if not data.get("privacy_consent"):
+        raise DomainError("privacy_consent_missing", _("Please agree to the privacy statement."), "privacy_consent")
+    _check_signatory_data(data)
+    sequence = lock_seats(event.id)
+    existing = find_by_email(event.id, data["email"])
+    if existing is not None and existing.status != CANCELLED:
+        message = notify("already_registered", existing) if send_mail else None
+        db.session.commit()
+        deliver_after_commit([message.id] if message else [])
+        return Outcome(existing, duplicate=True, waitlist_position=waitlist_position(existing))
+    registration = existing or Registration(event_id=event.id, ticket_secret=new_secret(),
+                                            manage_secret=new_secret(), created_at=at)
+    registration.email = data["email"].strip()
+    registration.email_normalised = normalise_email(data["email"])
+    registration.privacy_consent_at = at
+    registration.updated_at = at
+    registration.cancelled_at = None
+    registration.sequence = sequence
+    registration.status = CONFIRMED if confirmed_count(event.id) < event.capacity else WAITLISTED
+    _apply_details(registration, data)
+    db.session.add(registration)
+    db.session.flush()
+    _set_signatory_data(registration, data)
+    _log(registration, "registered", "registrant", registration.status)
+    position = waitlist_position(registration)
+    kind = "confirmation" if registration.status == CONFIRMED else "waitlisted"
+    message = notify(kind, registration, position) if send_mail else None
+    db.session.commit()
+    deliver_after_commit([message.id] if message else [])
+    return Outcome(registration, waitlist_position=position)
+
+
+def change(registration: Registration, data: dict, actor: str = "registrant", at=None) -> list[str]:
+    """Update a registrant's details and tell them; return the changed field names."""
+    at = at or clock.now()
+    if registration.status == CANCELLED:
+        raise DomainError("cancelled", _("This registration has been cancelled."))
+    _check_signatory_data(data)
+    changed = _apply_details(registration, data)
+    _set_signatory_data(registration, data)
+    registration.updated_at = at
+    _log(registration, "changed", actor, ", ".join(changed))
+    message = notify("changed", registration, waitlist_position(registration))
+    db.session.commit()
+    deliver_after_commit([message.id])
+    return changed
+
+
+def fill_free_seats(event, at=None) -> list[Registration]:
+    """Give free seats to the longest-waiting people, each with a mail (no commit)."""
+    at = at or clock.now()
+    free = event.capacity - confirmed_count(event.id)
+    if free <= 0:
+        return []
+    promoted = db.session.execute(
+        select(Registration).where(Registration.event_id == event.id, Registration.status == WAITLISTED)
+        .order_by(Registration.sequence).limit(free)
+    ).scalars().all()
+    for registration in promoted:
+        registration.status = CONFIRMED
+        registration.promoted_at = at
+        registration.updated_at = at
+        _log(registration, "promoted", "system")
+    db.session.flush()
+    return promoted
+
+
+def cancel(registration: Registration, actor: str = "registrant", at=None) -> list[Registration]:
+    """Cancel a registration; a freed seat goes at once to the longest-waiting person. Returns who was promoted."""
+    at = at or clock.now()
+    lock_seats(registration.event_id)
+    db.session.refresh(registration)
+    if registration.status == CANCELLED:
+        raise DomainError("already_cancelled", _("This registration has already been cancelled."))
+    registration.status = CANCELLED
+    registration.cancelled_at = at
+    registration.updated_at = at
+    _log(registration, "cancelled", actor)
+    db.session.flush()
+    messages = [notify("cancelled", registration)]
+    promoted = fill_free_seats(registration.event, at)
+    messages += [notify("promoted", person) for person in promoted]
+    db.session.commit()
+    deliver_after_commit([m.id for m in messages])
+    return promoted

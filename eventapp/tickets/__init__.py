@@ -1,0 +1,1 @@
+"""The ticket: QR code, manage page, PDF ticket and calendar file."""
