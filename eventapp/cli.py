@@ -63,3 +63,13 @@ def register_commands(app) -> None:
         counts = deliver()
         click.echo(f"Sent {counts['sent']}, failed {counts['failed']}. Outbox now: {outbox_summary()}")
         sys.exit(1 if counts["failed"] else 0)
+
+    @app.cli.command("backup")
+    @click.argument("target", type=click.Path(dir_okay=False, writable=True))
+    def backup_command(target):
+        """Write a consistent backup of the database to TARGET while the app keeps running."""
+        from .backup import backup_database
+
+        kind = backup_database(current_app.config["SQLALCHEMY_DATABASE_URI"], target)
+        click.echo(f"Backup written to {target} ({kind}).")
+
