@@ -2,13 +2,15 @@
 from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
 
-from flask import current_app, g, request, session
+from flask import current_app, g, has_request_context, request, session
 from flask_babel import format_date, format_datetime, format_time
 
 
 def select_locale() -> str:
     """Pick the language: explicit ?lang=, a page's own (e.g. the registrant's), the session, else Dutch."""
     languages = current_app.config["LANGUAGES"]
+    if not has_request_context():
+        return current_app.config["BABEL_DEFAULT_LOCALE"]  # CLI and background work: Dutch
     asked = request.args.get("lang")
     if asked in languages:
         session["lang"] = asked
