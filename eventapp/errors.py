@@ -30,6 +30,11 @@ def _wants_json() -> bool:
 
 
 def render_error(status: int):
+    from flask_babel import refresh
+
+    # A CSRF failure is raised before the before_request hook that picks this request's language;
+    # forget a language Flask-Babel may still cache from an earlier request in the same app context.
+    refresh()
     title, text = ERROR_TEXTS.get(status, ERROR_TEXTS[500])
     if _wants_json():
         return jsonify(error=str(title)), status

@@ -77,6 +77,7 @@ def app(_schema, database_url, tmp_path):
         _empty_all_tables()
         yield app
         db.session.remove()
+        db.engine.dispose()  # each test's app has its own pool: close it, or PostgreSQL runs out of slots
     clock.freeze(None)
 
 

@@ -1,5 +1,6 @@
 """Write mails to the outbox inside the caller's transaction; deliver them after commit."""
 import smtplib
+import ssl
 import threading
 from datetime import timedelta
 
@@ -63,15 +64,20 @@ def _deliver_in_app_context(app, message_ids):
 
 
 class _TimedConnection(Connection):
-    """Flask-Mail's connection, with a timeout so a hanging mail server cannot hang a worker."""
+    """Flask-Mail's connection, with a timeout (a hanging server cannot hang a worker) and checked certificates."""
 
     def configure_host(self):
         # Read the live config (not the copy Flask-Mail took at start-up), so settings can change.
         config = current_app.config
-        smtp_class = smtplib.SMTP_SSL if config["MAIL_USE_SSL"] else smtplib.SMTP
-        host = smtp_class(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=config["MAIL_TIMEOUT"])
+        # smtplib's own TLS default accepts any certificate: the mails and the login would go to an impostor.
+        tls = ssl.create_default_context()
+        server, port, timeout = config["MAIL_SERVER"], config["MAIL_PORT"], config["MAIL_TIMEOUT"]
+        if config["MAIL_USE_SSL"]:
+            host = smtplib.SMTP_SSL(server, port, timeout=timeout, context=tls)
+        else:
+            host = smtplib.SMTP(server, port, timeout=timeout)
         if config["MAIL_USE_TLS"]:
-            host.starttls()
+            host.starttls(context=tls)
         if config["MAIL_USERNAME"] and config["MAIL_PASSWORD"]:
             host.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
         return host

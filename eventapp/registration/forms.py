@@ -3,7 +3,7 @@ from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, FieldList, Form, FormField, RadioField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, StopValidation, ValidationError
 
 from .choices import LANGUAGE_CHOICES, ORGANISATION_TYPES, PARTICIPATIONS
 
@@ -25,6 +25,21 @@ def valid_email(form, field):
         raise ValidationError(_l("Please enter a valid e-mail address, such as name@organisation.nl."))
 
 
+def sent_once(form, field):
+    """Refuse a field sent more than once: no browser does that, and keeping one value would drop the other."""
+    if len(getattr(field, "raw_data", None) or ()) > 1:
+        raise StopValidation(_l("This field was sent more than once. Please fill it in once."))
+
+
+class SentOnce:
+    """Form Meta: every field checks first that it was sent at most once."""
+
+    def bind_field(self, form, unbound_field, options):
+        field = super().bind_field(form, unbound_field, options)
+        field.validators = [sent_once, *field.validators]
+        return field
+
+
 def strip(value):
     return value.strip() if isinstance(value, str) else value
 
@@ -35,6 +50,8 @@ TEXT = {"filters": [strip]}
 class PartnerForm(Form):
     """One suggested new partner."""
 
+    Meta = SentOnce
+
     organisation = StringField(_l("Organisation"), validators=[Optional(), Length(max=200), printable_text], **TEXT)
     contact_name = StringField(_l("Contact person"), validators=[Optional(), Length(max=200), printable_text], **TEXT)
     email = StringField(_l("E-mail"), validators=[Optional(), Length(max=254), valid_email], **TEXT)
@@ -42,6 +59,8 @@ class PartnerForm(Form):
 
 class DetailsForm(FlaskForm):
     """The fields a registrant can change later on the manage page."""
+
+    Meta = SentOnce
 
     name = StringField(_l("Name"), validators=[DataRequired(_l("Please enter your name.")), Length(max=200), printable_text], **TEXT)
     organisation = StringField(_l("Organisation"), validators=[DataRequired(_l("Please enter your organisation.")), Length(max=200), printable_text], **TEXT)
@@ -70,7 +89,7 @@ class DetailsForm(FlaskForm):
             "function": self.function.data or "",
             "participation": self.participation.data,
             "commitments": {n: getattr(self, f"commitment_{n}").data or "" for n in (1, 2, 3)},
-            "suggested_partners": [entry.data for entry in self.partners],
+            "suggested_partners": [{key: value or "" for key, value in entry.data.items()} for entry in self.partners],
             "monitoring_consent": bool(self.monitoring_consent.data),
             "accessibility_needs": self.accessibility_needs.data or "",
             "dietary_wishes": self.dietary_wishes.data or "",
@@ -78,6 +97,17 @@ class DetailsForm(FlaskForm):
             "newsletter_opt_in": bool(self.newsletter_opt_in.data),
             "language": self.language.data,
         }
+
+    def validate(self, extra_validators=None) -> bool:
+        """Check the fields, then the RSVP rules of services.py, each message next to its own field at once."""
+        from .services import rsvp_problems
+
+        valid = super().validate(extra_validators)
+        data = self.to_data()
+        problems = [p for p in rsvp_problems(data, "privacy_consent" in data) if not getattr(self, p.field).errors]
+        for problem in problems:
+            show_refusal(self, problem)
+        return valid and not problems
 
     def fill_from(self, registration) -> None:
         """Pre-fill the form from a stored registration (for the change page)."""

@@ -58,6 +58,7 @@ def waitlist_position(registration: Registration) -> int | None:
 
 def organisation_for(name: str, type_: str) -> Organisation:
     """The organisation with this name (matched case- and accent-insensitively), created if new."""
+    # Callers hold the event's lock (lock_seats), so no two transactions create the same organisation.
     key = normalise_name(name)
     organisation = db.session.execute(select(Organisation).where(Organisation.normalised_name == key)).scalar_one_or_none()
     if organisation is None:
@@ -72,16 +73,32 @@ def _log(registration: Registration, action: str, actor: str, detail: str = "") 
                                    actor=actor, detail=detail))
 
 
-def _check_signatory_data(data: dict) -> None:
-    """A signatory brings the "A4" (all three activities), a suggested partner and monitoring consent."""
+def signatory_problems(data: dict) -> list[DomainError]:
+    """What a signatory has left out: the "A4" (each of the three activities), a suggested partner, monitoring consent."""
     if data.get("participation") != "signatory":
-        return
-    if not all((data.get("commitments") or {}).get(n, "").strip() for n in (1, 2, 3)):
-        raise DomainError("commitment_missing", _("Please describe your organisation's commitment under each of the three activities."), "commitment_1")
-    if not any(p.get("organisation", "").strip() for p in data.get("suggested_partners") or []):
-        raise DomainError("partner_missing", _("Please suggest at least one new partner."), "partners")
+        return []
+    commitments = data.get("commitments") or {}
+    problems = [DomainError("commitment_missing", _("Please describe your organisation's commitment under each of the three activities."), f"commitment_{n}")
+                for n in (1, 2, 3) if not (commitments.get(n) or "").strip()]
+    if not any((p.get("organisation") or "").strip() for p in data.get("suggested_partners") or []):
+        problems.append(DomainError("partner_missing", _("Please suggest at least one new partner."), "partners"))
     if not data.get("monitoring_consent"):
-        raise DomainError("monitoring_consent_missing", _("Signing partners take part in the yearly monitoring; please agree to it."), "monitoring_consent")
+        problems.append(DomainError("monitoring_consent_missing", _("Signing partners take part in the yearly monitoring; please agree to it."), "monitoring_consent"))
+    return problems
+
+
+def rsvp_problems(data: dict, new_registration: bool) -> list[DomainError]:
+    """Every rule the RSVP data breaks (empty when it may be saved); the form shows them all at once."""
+    problems = []
+    if new_registration and not data.get("privacy_consent"):
+        problems.append(DomainError("privacy_consent_missing", _("Please agree to the privacy statement."), "privacy_consent"))
+    return problems + signatory_problems(data)
+
+
+def _check_rsvp_data(data: dict, new_registration: bool) -> None:
+    problems = rsvp_problems(data, new_registration)
+    if problems:
+        raise problems[0]
 
 
 def _set_signatory_data(registration: Registration, data: dict) -> None:
@@ -113,15 +130,36 @@ def _apply_details(registration: Registration, data: dict) -> list[str]:
     return changed
 
 
+def _refuse(code: str, message: str, field: str | None = None):
+    """Roll back (releasing the event lock at once) and refuse with a stable code."""
+    db.session.rollback()
+    raise DomainError(code, message, field)
+
+
+def _renew(registration: Registration, data: dict, sequence: int, at) -> None:
+    """Set the fields of a new registration, or of a cancelled one that registers again."""
+    if registration.id is not None:
+        # A cancelled ticket stays invalid: the returning registrant gets a fresh ticket secret.
+        registration.ticket_secret = new_secret()
+    registration.email = data["email"].strip()
+    registration.email_normalised = normalise_email(data["email"])
+    registration.privacy_consent_at = at
+    registration.updated_at = at
+    registration.cancelled_at = registration.promoted_at = None
+    registration.checked_in_at = registration.checked_in_by = None
+    registration.sequence = sequence
+
+
 def register(data: dict, at=None, send_mail: bool = True) -> Outcome:
     """Take a seat or a waitlist place for the person in `data`, with their tickets and confirmation mail."""
     at = at or clock.now()
     event = require_event()
-    if registration_state(event, at) != "open":
+    state = registration_state(event, at)
+    if state == "not_open":
+        raise DomainError("registration_not_open", _("Registration for this event has not opened yet."))
+    if state != "open":
         raise DomainError("registration_closed", _("Registration for this event is closed."))
-    if not data.get("privacy_consent"):
-        raise DomainError("privacy_consent_missing", _("Please agree to the privacy statement."), "privacy_consent")
-    _check_signatory_data(data)
+    _check_rsvp_data(data, new_registration=True)
     sequence = lock_seats(event.id)
     existing = find_by_email(event.id, data["email"])
     if existing is not None and existing.status != CANCELLED:
@@ -129,14 +167,11 @@ def register(data: dict, at=None, send_mail: bool = True) -> Outcome:
         db.session.commit()
         deliver_after_commit([message.id] if message else [])
         return Outcome(existing, duplicate=True, waitlist_position=waitlist_position(existing))
+    # Seats freed without a promotion (e.g. a raised capacity) go to those already waiting, not to a newcomer.
+    messages = [notify("promoted", person) for person in fill_free_seats(event, at)] if send_mail else []
     registration = existing or Registration(event_id=event.id, ticket_secret=new_secret(),
                                             manage_secret=new_secret(), created_at=at)
-    registration.email = data["email"].strip()
-    registration.email_normalised = normalise_email(data["email"])
-    registration.privacy_consent_at = at
-    registration.updated_at = at
-    registration.cancelled_at = None
-    registration.sequence = sequence
+    _renew(registration, data, sequence, at)
     registration.status = CONFIRMED if confirmed_count(event.id) < event.capacity else WAITLISTED
     _apply_details(registration, data)
     db.session.add(registration)
@@ -144,19 +179,25 @@ def register(data: dict, at=None, send_mail: bool = True) -> Outcome:
     _set_signatory_data(registration, data)
     _log(registration, "registered", "registrant", registration.status)
     position = waitlist_position(registration)
-    kind = "confirmation" if registration.status == CONFIRMED else "waitlisted"
-    message = notify(kind, registration, position) if send_mail else None
+    if send_mail:
+        messages.append(notify("confirmation" if registration.status == CONFIRMED else "waitlisted", registration, position))
     db.session.commit()
-    deliver_after_commit([message.id] if message else [])
+    deliver_after_commit([m.id for m in messages])
     return Outcome(registration, waitlist_position=position)
 
 
 def change(registration: Registration, data: dict, actor: str = "registrant", at=None) -> list[str]:
     """Update a registrant's details and tell them; return the changed field names."""
     at = at or clock.now()
+    _check_rsvp_data(data, new_registration=False)
+    # Take the event's lock like register() and cancel(): two saves of one form (a double click, the
+    # organiser and the registrant at once) would otherwise both replace the commitments and collide,
+    # and two people naming the same new organisation would both create it. Then read the row afresh,
+    # so a cancellation that has just happened is seen.
+    lock_seats(registration.event_id)
+    db.session.refresh(registration)
     if registration.status == CANCELLED:
-        raise DomainError("cancelled", _("This registration has been cancelled."))
-    _check_signatory_data(data)
+        _refuse("cancelled", _("This registration has been cancelled."))
     changed = _apply_details(registration, data)
     _set_signatory_data(registration, data)
     registration.updated_at = at
@@ -168,7 +209,7 @@ def change(registration: Registration, data: dict, actor: str = "registrant", at
 
 
 def fill_free_seats(event, at=None) -> list[Registration]:
-    """Give free seats to the longest-waiting people, each with a mail (no commit)."""
+    """Give free seats to the longest-waiting people, in order of arrival (no commit; callers queue the mails)."""
     at = at or clock.now()
     free = event.capacity - confirmed_count(event.id)
     if free <= 0:
@@ -192,7 +233,7 @@ def cancel(registration: Registration, actor: str = "registrant", at=None) -> li
     lock_seats(registration.event_id)
     db.session.refresh(registration)
     if registration.status == CANCELLED:
-        raise DomainError("already_cancelled", _("This registration has already been cancelled."))
+        _refuse("already_cancelled", _("This registration has already been cancelled."))
     registration.status = CANCELLED
     registration.cancelled_at = at
     registration.updated_at = at
