@@ -21,7 +21,7 @@ ERROR_TEXTS = {
     405: (_l("Not allowed"), _l("This page cannot be used this way.")),
     413: (_l("File too large"), _l("What you sent is larger than we accept. Please send something smaller.")),
     429: (_l("Too many attempts"), _l("Please wait a moment and try again.")),
-    500: (_l("Something went wrong on our side"), _l("Nothing you entered is lost. Please try again in a moment.")),
+    500: (_l("Something went wrong on our side"), _l("Please try again in a moment. If it keeps happening, please contact the organisers.")),
 }
 
 

@@ -128,7 +128,7 @@ def test_the_500_page_is_friendly_and_keeps_the_csp(app, database_url, tmp_path)
 
     response = broken.test_client().get("/boom?lang=en")
     assert response.status_code == 500
-    assert "Nothing you entered is lost." in response.get_data(as_text=True)
+    assert "If it keeps happening, please contact the organisers." in response.get_data(as_text=True)
     assert_strict_csp(response)
 
 

@@ -1,7 +1,10 @@
 """OutboxMessage: one mail, kept until delivered (and afterwards, as a record)."""
 from ..extensions import db
 
+from flask_babel import lazy_gettext as _l
+
 QUEUED, SENDING, SENT = "queued", "sending", "sent"
+STATUS_LABELS = {QUEUED: _l("Queued"), SENDING: _l("Sending"), SENT: _l("Sent")}
 
 
 class OutboxMessage(db.Model):
@@ -22,3 +25,7 @@ class OutboxMessage(db.Model):
     created_at = db.Column(db.DateTime, nullable=False)
     claimed_at = db.Column(db.DateTime, nullable=True)
     sent_at = db.Column(db.DateTime, nullable=True)
+
+    @property
+    def status_label(self) -> str:
+        return str(STATUS_LABELS.get(self.status, self.status))

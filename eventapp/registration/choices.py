@@ -9,7 +9,7 @@ ORGANISATION_TYPES = [
     ("social_organisation", _l("Social organisation")),
     ("company", _l("Company")),
     ("knowledge_institute", _l("Knowledge institute")),
-    ("lived_experience", _l("Ervaringsdeskundige (lived experience)")),
+    ("lived_experience", _l("Ervaringsdeskundige (no organisation)")),
     ("press", _l("Press")),
     ("other", _l("Other")),
 ]

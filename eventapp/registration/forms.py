@@ -2,7 +2,8 @@
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, FieldList, Form, FormField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import (BooleanField, FieldList, Form, FormField, RadioField, SelectChoice, SelectField, StringField,
+                     TextAreaField)
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, StopValidation, ValidationError
 
 from .choices import LANGUAGE_CHOICES, ORGANISATION_TYPES, PARTICIPATIONS
@@ -40,6 +41,10 @@ class SentOnce:
         return field
 
 
+def as_choices(pairs) -> list[SelectChoice]:
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
 def strip(value):
     return value.strip() if isinstance(value, str) else value
 
@@ -64,10 +69,10 @@ class DetailsForm(FlaskForm):
 
     name = StringField(_l("Name"), validators=[DataRequired(_l("Please enter your name.")), Length(max=200), printable_text], **TEXT)
     organisation = StringField(_l("Organisation"), validators=[DataRequired(_l("Please enter your organisation.")), Length(max=200), printable_text], **TEXT)
-    organisation_type = SelectField(_l("Type of organisation"), choices=ORGANISATION_TYPES,
+    organisation_type = SelectField(_l("Type of organisation"), choices=as_choices(ORGANISATION_TYPES),
                                     validators=[InputRequired(_l("Please choose the type of organisation."))])
     function = StringField(_l("Function"), validators=[Optional(), Length(max=200), printable_text], **TEXT)
-    participation = RadioField(_l("How do you take part?"), choices=PARTICIPATIONS,
+    participation = RadioField(_l("How do you take part?"), choices=as_choices(PARTICIPATIONS),
                                validators=[InputRequired(_l("Please choose how you take part."))])
     commitment_1 = TextAreaField(validators=[Optional(), Length(max=5000), printable_text], **TEXT)
     commitment_2 = TextAreaField(validators=[Optional(), Length(max=5000), printable_text], **TEXT)
@@ -78,7 +83,7 @@ class DetailsForm(FlaskForm):
     dietary_wishes = TextAreaField(_l("Dietary wishes"), validators=[Optional(), Length(max=1000), printable_text], **TEXT)
     photo_consent = BooleanField(_l("I agree to appear in photos and video of the event."))
     newsletter_opt_in = BooleanField(_l("Send me the Alliantie Kinderarmoede newsletter."))
-    language = SelectField(_l("Language for e-mails"), choices=LANGUAGE_CHOICES, validators=[InputRequired()])
+    language = SelectField(_l("Language for e-mails"), choices=as_choices(LANGUAGE_CHOICES), validators=[InputRequired()])
 
     def to_data(self) -> dict:
         """The form's content in the shape the registration services take."""

@@ -68,6 +68,6 @@ def cancel(secret):
         except DomainError as error:
             flash(error.message, "error")
         else:
-            flash(_("Your registration has been cancelled. Your seat goes to someone on the waitlist."), "success")
+            flash(_("Your registration has been cancelled. Thank you for letting us know."), "success")
         return redirect(url_for("tickets.manage", secret=secret))
     return render_template("registration/cancel.html", registration=registration, event=registration.event, form=form)

@@ -26,7 +26,7 @@ def event_ics(event, registration=None, manage_url: str = "") -> bytes:
     entry.add("dtend", event.ends_at.replace(tzinfo=timezone.utc).astimezone(tz))
     entry.add("dtstamp", clock.now().replace(tzinfo=timezone.utc))
     entry.add("location", ", ".join(p for p in (event.venue_name, event.venue_address, event.city) if p)
-              or _("Den Haag (venue to be announced)"))
+              or f"{event.city} ({_('venue to be announced')})")
     entry.add("description", "\n".join(p for p in (event.tagline, manage_url) if p))
     if manage_url:
         entry.add("url", manage_url)
