@@ -3,10 +3,13 @@ import smtplib
 import ssl
 import threading
 from datetime import timedelta
+from email.message import EmailMessage
+from email.policy import SMTP as SMTP_POLICY
+from email.utils import formatdate, make_msgid, parseaddr
 
 from flask import current_app, render_template, url_for
 from flask_babel import force_locale
-from flask_mail import Connection, Message
+from flask_mail import Connection
 from sqlalchemy import or_, update
 
 from .. import clock
@@ -114,14 +117,35 @@ def _finish(message_id: int, error: str | None) -> None:
     db.session.commit()
 
 
-def to_flask_mail(message: OutboxMessage) -> Message:
-    """Turn an outbox row into a Flask-Mail message, building its attachments now."""
-    msg = Message(subject=message.subject, recipients=[message.recipient], body=message.text, html=message.html)
+def to_mime(message: OutboxMessage) -> EmailMessage:
+    """Turn an outbox row into a MIME mail, building its attachments now.
+
+    Inline images go into a multipart/related part beside the HTML (the structure mail clients expect
+    for `cid:` images); the PDF and calendar file are ordinary attachments.
+    """
+    mime = EmailMessage()
+    mime["Subject"] = message.subject
+    mime["From"] = current_app.config["MAIL_DEFAULT_SENDER"]
+    mime["To"] = message.recipient
+    mime["Date"] = formatdate(localtime=False)
+    mime["Message-ID"] = make_msgid(domain="eventapp")
+    mime.set_content(message.text)
+    mime.add_alternative(message.html, subtype="html")
+    html_part = mime.get_payload()[1]
     for recipe in message.attachments:
         attachment = build_attachment(recipe)
-        msg.attach(attachment.filename, attachment.content_type, attachment.data,
-                   disposition=attachment.disposition, headers=attachment.headers)
-    return msg
+        maintype, subtype = attachment.content_type.split("/")
+        if attachment.disposition == "inline":
+            html_part.add_related(attachment.data, maintype=maintype, subtype=subtype, filename=attachment.filename,
+                                  cid=attachment.headers["Content-ID"], disposition="inline")
+        else:
+            mime.add_attachment(attachment.data, maintype=maintype, subtype=subtype, filename=attachment.filename)
+    return mime
+
+
+def _send(connection, mime: EmailMessage) -> None:
+    sender = parseaddr(mime["From"])[1]
+    connection.host.sendmail(sender, [mime["To"]], mime.as_bytes(policy=SMTP_POLICY))
 
 
 def deliver(message_ids: list[int] | None = None) -> dict:
@@ -139,7 +163,7 @@ def deliver(message_ids: list[int] | None = None) -> dict:
             try:
                 if connection is None:
                     connection = _TimedConnection(mail).__enter__()
-                connection.send(to_flask_mail(message))
+                _send(connection, to_mime(message))
             except Exception as exc:  # noqa: BLE001 - any failure must leave the mail queued
                 current_app.logger.warning("Mail %s not delivered: %s", message_id, exc)
                 _finish(message_id, f"{type(exc).__name__}: {exc}")
