@@ -118,6 +118,9 @@ def assert_carries_ticket(message, registration):
     [qr_part] = inline_images(message)
     content_id = qr_part["Content-ID"].strip("<>")
     assert f'src="cid:{content_id}"' in html
+    # The image travels beside the HTML in multipart/related, where clients look for cid: images.
+    [related] = [part for part in message.walk() if part.get_content_type() == "multipart/related"]
+    assert [part.get_content_type() for part in related.iter_parts()] == ["text/html", "image/png"]
     image = Image.open(io.BytesIO(qr_part.get_payload(decode=True)))
     assert [result.text for result in zxingcpp.read_barcodes(image)] == ["AK1:" + registration.ticket_secret]
 
