@@ -13,7 +13,7 @@ TEST_DEBS := $(RUN_DEBS) chromium ffmpeg
 
 run: install system-deps-run migrate seed
 	@echo "Serving on http://127.0.0.1:$(PORT)  (Ctrl+C stops)"
-	$(BIN)/flask run --host 127.0.0.1 --port $(PORT)
+	PUBLIC_BASE_URL=$${PUBLIC_BASE_URL:-http://127.0.0.1:$(PORT)} $(BIN)/flask run --host 127.0.0.1 --port $(PORT)
 
 test: install-dev system-deps-test
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
@@ -56,7 +56,7 @@ migrate: install
 	$(BIN)/flask db upgrade
 
 seed: install
-	$(BIN)/flask seed-demo
+	PUBLIC_BASE_URL=$${PUBLIC_BASE_URL:-http://127.0.0.1:$(PORT)} $(BIN)/flask seed-demo
 
 # Re-extract the strings, merge them into both catalogs and compile (the .mo files are committed).
 translations: install

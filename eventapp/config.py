@@ -78,6 +78,8 @@ def finish(app) -> None:
     if app.config["APP_ENV"] == "production":
         if not key or len(key) < 32 or key in {"dev", "change-me", "secret"}:
             raise ConfigError("APP_ENV=production needs SECRET_KEY set to a random value of at least 32 characters.")
+        if not app.config["PUBLIC_BASE_URL"]:
+            raise ConfigError("APP_ENV=production needs PUBLIC_BASE_URL (e.g. https://aanmelden.example.org) for links in mails.")
     elif not key:
         app.config["SECRET_KEY"] = _dev_secret_key(app.instance_path)
     uri = app.config["SQLALCHEMY_DATABASE_URI"]

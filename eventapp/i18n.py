@@ -1,5 +1,6 @@
 """Language choice and the one filter that turns stored UTC into Amsterdam time."""
 from datetime import datetime, timezone
+from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from flask import current_app, g, has_request_context, request, session
@@ -62,9 +63,7 @@ def register_globals(app) -> None:
 
     @app.template_global()
     def url_with_lang(language: str) -> str:
-        """This page's address with ?lang= set (the switch keeps the visitor where they are)."""
+        """This page with ?lang= set, as a query-only link: the path is never echoed (no "/\\evil" tricks)."""
         args = request.args.to_dict()
         args["lang"] = language
-        from urllib.parse import urlencode
-
-        return f"{request.path}?{urlencode(args)}"
+        return "?" + urlencode(args)

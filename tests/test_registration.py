@@ -1,4 +1,5 @@
 """The RSVP rules, called as services: seats and waitlist, secrets, duplicates, signatories, changes, logs."""
+import json
 from datetime import datetime, timedelta
 
 import pytest
@@ -177,7 +178,7 @@ def test_change_updates_details_logs_and_mails(make_event, make_registration, fr
     changed = services.change(registration, registration_data(
         name="Anouk de Vries-Bakker", function="Wethouder", dietary_wishes="vegetarisch",
         organisation="Gemeente Rotterdam"))
-    assert changed == ["name", "function", "dietary_wishes", "organisation"]
+    assert changed == sorted(["name", "function", "dietary_wishes", "organisation_name"])
     db.session.expire_all()
     assert (registration.name, registration.function, registration.dietary_wishes) == (
         "Anouk de Vries-Bakker", "Wethouder", "vegetarisch")
@@ -185,7 +186,9 @@ def test_change_updates_details_logs_and_mails(make_event, make_registration, fr
     assert registration.updated_at == FROZEN_NOW + timedelta(days=1)
     entry = db.session.execute(select(RegistrationLog).where(RegistrationLog.action == "changed")).scalar_one()
     assert (entry.registration_id, entry.actor, entry.at) == (registration.id, "registrant", registration.updated_at)
-    assert entry.detail == "name, function, dietary_wishes, organisation"
+    assert json.loads(entry.detail) == {
+        "name": ["Anouk de Vries", "Anouk de Vries-Bakker"], "function": ["Beleidsadviseur", "Wethouder"],
+        "dietary_wishes": ["", "vegetarisch"], "organisation_name": ["Gemeente Den Haag", "Gemeente Rotterdam"]}
     (mail,) = mails("changed")
     assert mail.registration_id == registration.id and mail.recipient == registration.email
 
@@ -283,3 +286,44 @@ def test_registration_before_it_opens_is_refused_with_its_own_code(make_event, f
     with pytest.raises(DomainError) as refusal:
         services.register(registration_data())
     assert refusal.value.code == "registration_not_open"
+
+
+def test_the_organisation_and_type_are_kept_as_each_person_typed_them(make_event, make_registration, frozen_clock):
+    make_event()
+    first = make_registration(organisation="Gemeente Den Haag", organisation_type="municipality")
+    second = make_registration(organisation="GEMEENTE DEN HAAG", organisation_type="company")
+    assert first.organisation_id == second.organisation_id  # matched for per-organisation views
+    assert (second.organisation_name, second.organisation_type) == ("GEMEENTE DEN HAAG", "company")
+    changed = services.change(first, registration_data(organisation="Gemeente Den Haag",
+                                                       organisation_type="national_government"))
+    assert changed == ["organisation_type"]
+    db.session.expire_all()
+    assert first.organisation_type == "national_government"
+
+
+def test_saving_an_unchanged_form_neither_logs_nor_mails(make_event, make_registration, frozen_clock):
+    make_event()
+    data = registration_data(**SIGNATORY)
+    registration = services.register(data).registration
+    assert services.change(registration, data) == []
+    assert mails("changed") == []
+    assert [action for action, _, _ in log_of(registration)] == ["registered"]
+
+
+def test_an_edit_keeps_the_earlier_commitment_text_in_the_log(make_event, frozen_clock):
+    make_event()
+    registration = services.register(registration_data(**SIGNATORY)).registration
+    services.change(registration, registration_data(participation="attendee"))
+    entry = db.session.execute(select(RegistrationLog).where(RegistrationLog.action == "changed")).scalar_one()
+    assert json.loads(entry.detail)["commitments"][0] == {"1": "Spreekuur", "2": "Scholing", "3": "Monitoring"}
+
+
+def test_repeated_rsvps_resend_the_manage_link_at_most_every_ten_minutes(make_event, frozen_clock):
+    make_event()
+    services.register(registration_data(email="zoe@example.org"))
+    for _ in range(5):
+        assert services.register(registration_data(email="zoe@example.org")).duplicate
+    assert len(mails("already_registered")) == 1
+    frozen_clock.freeze(FROZEN_NOW + timedelta(minutes=11))
+    services.register(registration_data(email="zoe@example.org"))
+    assert len(mails("already_registered")) == 2

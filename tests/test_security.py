@@ -56,6 +56,7 @@ def assert_strict_csp(response) -> None:
 def production_env(monkeypatch, database_url):
     monkeypatch.setenv("APP_ENV", "production")
     monkeypatch.delenv("SECRET_KEY", raising=False)
+    monkeypatch.setenv("PUBLIC_BASE_URL", "https://aanmelden.example.org")
     return {"SQLALCHEMY_DATABASE_URI": database_url}
 
 
@@ -71,6 +72,27 @@ def test_production_refuses_to_start_without_a_strong_secret_key(production_env,
         monkeypatch.setenv("SECRET_KEY", key)
     with pytest.raises(ConfigError):
         create_app(production_env)
+
+
+def test_production_refuses_to_start_without_public_base_url(production_env, monkeypatch):
+    monkeypatch.setenv("SECRET_KEY", secrets.token_hex(20))
+    monkeypatch.delenv("PUBLIC_BASE_URL")
+    with pytest.raises(ConfigError, match="PUBLIC_BASE_URL"):
+        create_app(production_env)
+
+
+def test_links_in_mails_use_public_base_url_not_the_requests_host(client, post_form, make_event, frozen_clock):
+    """The Host header is the visitor's to choose; mailed links must not follow it."""
+    from eventapp.extensions import db
+    from eventapp.mail.models import OutboxMessage
+
+    make_event()
+    response = post_form("/register", {
+        "name": "Piet", "email": "piet@example.org", "organisation": "Gemeente Delft",
+        "organisation_type": "municipality", "participation": "attendee", "language": "nl", "privacy_consent": "y"})
+    assert response.status_code == 302
+    mail = db.session.execute(db.select(OutboxMessage)).scalar_one()
+    assert "http://testserver.local/ticket/" in mail.text and "localhost" not in mail.text
 
 
 def test_production_starts_with_a_40_character_key_and_secure_cookies(production_env, monkeypatch):

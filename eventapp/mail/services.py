@@ -7,7 +7,7 @@ from email.message import EmailMessage
 from email.policy import SMTP as SMTP_POLICY
 from email.utils import formatdate, make_msgid, parseaddr
 
-from flask import current_app, render_template, url_for
+from flask import current_app, has_request_context, render_template, request, url_for
 from flask_babel import force_locale
 from flask_mail import Connection
 from sqlalchemy import or_, update
@@ -22,8 +22,12 @@ STALE_CLAIM = timedelta(minutes=15)
 
 
 def absolute_url(endpoint: str, **values) -> str:
-    """An absolute link for a mail, also outside a request (CLI, background delivery)."""
-    base = current_app.config["PUBLIC_BASE_URL"] or current_app.config.get("FALLBACK_BASE_URL", "http://127.0.0.1:5000")
+    """An absolute link for a mail or file, also outside a request (CLI, background delivery).
+
+    PUBLIC_BASE_URL wins (production requires it: the Host header is the visitor's to choose); else
+    the current request's address; else the address `make run` serves on.
+    """
+    base = current_app.config["PUBLIC_BASE_URL"] or (request.host_url if has_request_context() else "http://127.0.0.1:5000")
     with current_app.test_request_context(base_url=base):
         return url_for(endpoint, _external=True, **values)
 

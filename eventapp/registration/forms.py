@@ -119,8 +119,8 @@ class DetailsForm(FlaskForm):
         for field in ("name", "function", "participation", "accessibility_needs", "dietary_wishes",
                       "photo_consent", "newsletter_opt_in", "monitoring_consent", "language"):
             getattr(self, field).data = getattr(registration, field)
-        self.organisation.data = registration.organisation.name
-        self.organisation_type.data = registration.organisation.type
+        self.organisation.data = registration.organisation_name
+        self.organisation_type.data = registration.organisation_type
         for n in (1, 2, 3):
             getattr(self, f"commitment_{n}").data = registration.commitment_for(n)
         for entry, partner in zip(self.partners, registration.suggested_partners):

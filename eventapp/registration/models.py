@@ -29,6 +29,10 @@ class Registration(db.Model):
     event_id = db.Column(db.Integer, db.ForeignKey("event.id"), nullable=False, index=True)
     organisation_id = db.Column(db.Integer, db.ForeignKey("organisation.id"), nullable=False, index=True)
     name = db.Column(db.String(200), nullable=False)
+    # The organisation as this person typed it and its type as they chose it; `organisation` is the
+    # shared row it was matched to (case and accents folded), for per-organisation views.
+    organisation_name = db.Column(db.String(200), nullable=False, default="")
+    organisation_type = db.Column(db.String(40), nullable=False, default="other")
     email = db.Column(db.String(254), nullable=False)
     email_normalised = db.Column(db.String(254), nullable=False)
     function = db.Column(db.String(200), nullable=False, default="")

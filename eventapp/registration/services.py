@@ -1,5 +1,7 @@
 """The RSVP rules: register, change, cancel, and the waitlist behind them. Each commits once."""
+import json
 from dataclasses import dataclass
+from datetime import timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
@@ -8,13 +10,14 @@ from .. import clock
 from ..errors import DomainError
 from ..event.services import confirmed_count, lock_seats, registration_state, require_event
 from ..extensions import db
+from ..mail.models import OutboxMessage
 from ..mail.services import deliver_after_commit
 from ..security import clean_secret, new_secret
 from .models import (CANCELLED, CONFIRMED, WAITLISTED, Commitment, Organisation, Registration,
                      RegistrationLog, SuggestedPartner, normalise_name)
 from .notifications import notify
 
-DETAIL_FIELDS = ("name", "function", "participation", "accessibility_needs", "dietary_wishes",
+DETAIL_FIELDS = ("name", "organisation_name", "organisation_type", "function", "participation", "accessibility_needs", "dietary_wishes",
                  "photo_consent", "newsletter_opt_in", "monitoring_consent", "language")
 
 
@@ -101,33 +104,54 @@ def _check_rsvp_data(data: dict, new_registration: bool) -> None:
         raise problems[0]
 
 
-def _set_signatory_data(registration: Registration, data: dict) -> None:
+def _signatory_snapshot(registration: Registration) -> dict:
+    return {"commitments": {c.activity: c.text for c in registration.commitments},
+            "suggested_partners": [[p.organisation, p.contact_name, p.email] for p in registration.suggested_partners]}
+
+
+def _set_signatory_data(registration: Registration, data: dict) -> dict:
+    """Replace the commitments and suggested partners; return {field: [old, new]} for what changed."""
+    before = _signatory_snapshot(registration)
     registration.commitments = []
     registration.suggested_partners = []
     db.session.flush()
-    if data.get("participation") != "signatory":
-        return
-    for activity, text in sorted((data.get("commitments") or {}).items()):
-        if text.strip():
-            registration.commitments.append(Commitment(activity=activity, text=text.strip()))
-    for partner in data.get("suggested_partners") or []:
-        if partner.get("organisation", "").strip():
-            registration.suggested_partners.append(SuggestedPartner(
-                organisation=partner["organisation"].strip(), contact_name=partner.get("contact_name", "").strip(),
-                email=partner.get("email", "").strip()))
+    if data.get("participation") == "signatory":
+        for activity, text in sorted((data.get("commitments") or {}).items()):
+            if text.strip():
+                registration.commitments.append(Commitment(activity=activity, text=text.strip()))
+        for partner in data.get("suggested_partners") or []:
+            if (partner.get("organisation") or "").strip():
+                registration.suggested_partners.append(SuggestedPartner(
+                    organisation=partner["organisation"].strip(), contact_name=(partner.get("contact_name") or "").strip(),
+                    email=(partner.get("email") or "").strip()))
+    after = _signatory_snapshot(registration)
+    return {key: [before[key], after[key]] for key in before if before[key] != after[key]}
 
 
-def _apply_details(registration: Registration, data: dict) -> list[str]:
-    """Copy the form's fields onto the registration; return the names of those that changed."""
-    changed = [f for f in DETAIL_FIELDS if f in data and getattr(registration, f) != data[f]]
+def _apply_details(registration: Registration, data: dict) -> dict:
+    """Copy the form's fields onto the registration; return {field: [old, new]} for those that changed."""
+    data = {**data, "organisation_name": data["organisation"].strip(),
+            "organisation_type": data.get("organisation_type", "other")}
+    changed = {f: [getattr(registration, f), data[f]] for f in DETAIL_FIELDS
+               if f in data and getattr(registration, f) != data[f]}
     for field in DETAIL_FIELDS:
         if field in data:
             setattr(registration, field, data[field])
-    organisation = organisation_for(data["organisation"], data.get("organisation_type", "other"))
-    if registration.organisation_id != organisation.id:
-        changed.append("organisation")
-        registration.organisation = organisation
+    registration.organisation = organisation_for(data["organisation_name"], data["organisation_type"])
     return changed
+
+
+# A repeated RSVP re-sends the manage link at most this often: the form must not become a way to
+# flood someone's inbox.
+REMINDER_INTERVAL = timedelta(minutes=10)
+
+
+def _mailed_recently(registration: Registration, kind: str, at) -> bool:
+    return db.session.scalar(
+        select(func.count()).select_from(OutboxMessage)
+        .where(OutboxMessage.registration_id == registration.id, OutboxMessage.kind == kind,
+               OutboxMessage.created_at > at - REMINDER_INTERVAL)
+    ) > 0
 
 
 def _refuse(code: str, message: str, field: str | None = None):
@@ -163,7 +187,8 @@ def register(data: dict, at=None, send_mail: bool = True) -> Outcome:
     sequence = lock_seats(event.id)
     existing = find_by_email(event.id, data["email"])
     if existing is not None and existing.status != CANCELLED:
-        message = notify("already_registered", existing) if send_mail else None
+        resend = send_mail and not _mailed_recently(existing, "already_registered", at)
+        message = notify("already_registered", existing) if resend else None
         db.session.commit()
         deliver_after_commit([message.id] if message else [])
         return Outcome(existing, duplicate=True, waitlist_position=waitlist_position(existing))
@@ -187,7 +212,7 @@ def register(data: dict, at=None, send_mail: bool = True) -> Outcome:
 
 
 def change(registration: Registration, data: dict, actor: str = "registrant", at=None) -> list[str]:
-    """Update a registrant's details and tell them; return the changed field names."""
+    """Update a registrant's details and tell them; return the changed field names (none: nothing saved)."""
     at = at or clock.now()
     _check_rsvp_data(data, new_registration=False)
     # Take the event's lock like register() and cancel(): two saves of one form (a double click, the
@@ -198,14 +223,17 @@ def change(registration: Registration, data: dict, actor: str = "registrant", at
     db.session.refresh(registration)
     if registration.status == CANCELLED:
         _refuse("cancelled", _("This registration has been cancelled."))
-    changed = _apply_details(registration, data)
-    _set_signatory_data(registration, data)
+    changed = {**_apply_details(registration, data), **_set_signatory_data(registration, data)}
+    if not changed:
+        db.session.rollback()  # nothing to save, log or mail
+        return []
     registration.updated_at = at
-    _log(registration, "changed", actor, ", ".join(changed))
+    # Old and new values, so that an earlier "A4" text is never lost by an edit.
+    _log(registration, "changed", actor, json.dumps(changed, ensure_ascii=False, default=str))
     message = notify("changed", registration, waitlist_position(registration))
     db.session.commit()
     deliver_after_commit([message.id])
-    return changed
+    return sorted(changed)
 
 
 def fill_free_seats(event, at=None) -> list[Registration]:

@@ -4,6 +4,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from ..errors import DomainError
+from ..extensions import limiter
 from ..event.services import registration_state, require_event, seats_left
 from . import services
 from .choices import PLEDGE_ACTIVITIES
@@ -20,7 +21,12 @@ def registration_or_404(secret: str):
     return registration
 
 
+# Per visitor address: generous for a municipality behind one address, a wall for a script.
+FORM_POSTS = "20 per minute;200 per hour"
+
+
 @bp.route("/register", methods=["GET", "POST"])
+@limiter.limit(FORM_POSTS, methods=["POST"])
 def register():
     event = require_event()
     form = RegistrationForm()
@@ -41,6 +47,7 @@ def register():
 
 
 @bp.route("/ticket/<secret>/edit", methods=["GET", "POST"])
+@limiter.limit(FORM_POSTS, methods=["POST"])
 def edit(secret):
     registration = registration_or_404(secret)
     form = DetailsForm()
@@ -48,17 +55,19 @@ def edit(secret):
         form.fill_from(registration)
     if form.validate_on_submit():
         try:
-            services.change(registration, form.to_data())
+            changed = services.change(registration, form.to_data())
         except DomainError as error:
             show_refusal(form, error)
         else:
-            flash(_("Your changes have been saved. We have sent you a confirmation."), "success")
+            flash(_("Your changes have been saved. We have sent you a confirmation.") if changed
+                  else _("Nothing was changed."), "success")
             return redirect(url_for("tickets.manage", secret=secret))
     return render_template("registration/edit.html", registration=registration, event=registration.event,
                            form=form, activities=PLEDGE_ACTIVITIES), 200 if not form.errors else 422
 
 
 @bp.route("/ticket/<secret>/cancel", methods=["GET", "POST"])
+@limiter.limit(FORM_POSTS, methods=["POST"])
 def cancel(secret):
     registration = registration_or_404(secret)
     form = ConfirmForm()

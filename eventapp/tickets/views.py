@@ -1,6 +1,7 @@
 """The manage page (the link in every mail) and the ticket in its forms: QR, PDF, calendar file."""
-from flask import Blueprint, Response, render_template, url_for
+from flask import Blueprint, Response, render_template
 
+from ..mail.services import absolute_url
 from ..registration.services import waitlist_position
 from ..registration.views import registration_or_404
 from .ics import event_ics
@@ -34,7 +35,7 @@ def qr_image_png(secret):
 @bp.route("/ticket/<secret>/ticket.pdf")
 def pdf(secret):
     registration = registration_or_404(secret)
-    body = ticket_pdf(registration, url_for("tickets.manage", secret=secret, _external=True))
+    body = ticket_pdf(registration, absolute_url("tickets.manage", secret=secret))
     return Response(body, mimetype="application/pdf",
                     headers={**PRIVATE, "Content-Disposition": 'inline; filename="ticket.pdf"'})
 
@@ -42,6 +43,6 @@ def pdf(secret):
 @bp.route("/ticket/<secret>/event.ics")
 def ics(secret):
     registration = registration_or_404(secret)
-    body = event_ics(registration.event, registration, url_for("tickets.manage", secret=secret, _external=True))
+    body = event_ics(registration.event, registration, absolute_url("tickets.manage", secret=secret))
     return Response(body, mimetype="text/calendar",
                     headers={**PRIVATE, "Content-Disposition": 'attachment; filename="event.ics"'})
