@@ -9,7 +9,7 @@ export FLASK_APP := app
 RUN_DEBS  := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
 TEST_DEBS := $(RUN_DEBS) chromium ffmpeg
 
-.PHONY: run test install install-dev system-deps-run system-deps-test translations migrate seed clean
+.PHONY: run test install install-dev system-deps-run system-deps-test pot translations migrate seed clean
 
 run: install system-deps-run migrate seed
 	@echo "Serving on http://127.0.0.1:$(PORT)  (Ctrl+C stops)"
@@ -58,9 +58,13 @@ migrate: install
 seed: install
 	PUBLIC_BASE_URL=$${PUBLIC_BASE_URL:-http://127.0.0.1:$(PORT)} $(BIN)/flask seed-demo
 
+# Extract every translatable string from the code and templates (tests/test_i18n.py runs this too).
+POT ?= eventapp/translations/messages.pot
+pot:
+	$(BIN)/pybabel -q extract -F babel.cfg -k _l -k lazy_gettext --ignore-dirs='.* .venv node_modules tests' --no-location --sort-output -o $(POT) .
+
 # Re-extract the strings, merge them into both catalogs and compile (the .mo files are committed).
-translations: install
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output -o eventapp/translations/messages.pot .
+translations: install pot
 	$(BIN)/pybabel update -i eventapp/translations/messages.pot -d eventapp/translations --no-fuzzy-matching
 	$(BIN)/pybabel compile -d eventapp/translations
 
