@@ -1,4 +1,5 @@
 """A consistent copy of the database while the app keeps running."""
+import os
 import shutil
 import sqlite3
 import subprocess
@@ -17,7 +18,9 @@ def backup_database(database_uri: str, target: str) -> str:
     if url.get_backend_name() == "postgresql":
         if shutil.which("pg_dump") is None:
             raise RuntimeError("pg_dump is not installed (Debian: apt-get install postgresql-client).")
-        plain = url.set(drivername="postgresql").render_as_string(hide_password=False)
-        subprocess.run(["pg_dump", "--format=custom", f"--file={target}", plain], check=True)
+        # The password goes through the environment, not the command line (which `ps` shows to everyone).
+        plain = url.set(drivername="postgresql", password=None).render_as_string(hide_password=False)
+        env = {**os.environ, **({"PGPASSWORD": url.password} if url.password else {})}
+        subprocess.run(["pg_dump", "--format=custom", f"--file={target}", plain], check=True, env=env)
         return "postgresql (pg_dump custom format; restore with pg_restore)"
     raise RuntimeError(f"No backup method for {url.get_backend_name()}.")

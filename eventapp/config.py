@@ -52,6 +52,8 @@ def load(app) -> None:
         # Deliver in a background thread after commit, so a slow mail server never slows an RSVP.
         MAIL_DELIVER_IN_BACKGROUND=_env_bool("MAIL_DELIVER_IN_BACKGROUND", True),
         RATELIMIT_STORAGE_URI=os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        # Off only for load tests from one address (bench/, tests/concurrency/); never in production.
+        RATELIMIT_ENABLED=_env_bool("RATELIMIT_ENABLED", True),
         RATELIMIT_HEADERS_ENABLED=True,
         BABEL_DEFAULT_LOCALE="nl",
         BABEL_DEFAULT_TIMEZONE="Europe/Amsterdam",

@@ -44,6 +44,15 @@ def render_error(status: int):
 def register_error_handlers(app) -> None:
     """Show every HTTP error as a page in the visitor's language (JSON under /api/)."""
 
+    @app.errorhandler(DomainError)
+    def refusal(error: DomainError):
+        # Views catch the refusals they expect; one that escapes is shown, not turned into a 500.
+        if error.code == "no_event":
+            return render_template("event/no_event.html"), 503
+        if _wants_json():
+            return jsonify(error=error.code, message=error.message), 400
+        return render_template("errors/error.html", status=400, title=ERROR_TEXTS[400][0], text=error.message), 400
+
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
         return render_error(exc.code or 500)

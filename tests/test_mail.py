@@ -363,3 +363,40 @@ def test_tls_checks_the_mail_servers_certificate(app, runner, make_event, make_r
     assert result.exit_code == 0, result.output
     only(smtp_down.to(registration.email))
     assert [row.status for row in outbox_rows()] == [SENT]
+
+
+class _RefusingHandler:
+    """An SMTP server that refuses every recipient for good (550), like a mailbox that does not exist."""
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        return "550 5.1.1 No such user"
+
+
+def test_a_permanent_refusal_marks_the_mail_failed_instead_of_retrying_forever(
+        app, runner, make_event, make_registration, frozen_clock):
+    port = free_port()
+    controller = Controller(_RefusingHandler(), hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=port)
+        make_event()
+        make_registration(email="niemand@example.org")
+        [row] = outbox_rows()
+        assert row.status == "failed" and row.attempts == 1 and "550" in row.last_error
+        result = runner.invoke(args=["outbox", "send"])
+        assert "Sent 0, failed 0" in result.output  # a failed mail is not tried again
+    finally:
+        controller.stop()
+
+
+def test_background_delivery_after_commit_reaches_the_server(app, make_event, make_registration, frozen_clock, smtp):
+    """The production default: the request returns at once, a thread delivers after commit."""
+    import time
+
+    app.config["MAIL_DELIVER_IN_BACKGROUND"] = True
+    make_event()
+    registration = make_registration()
+    deadline = time.monotonic() + 20
+    while not smtp.messages and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert [m["To"] for m in smtp.messages] == [registration.email]

@@ -327,3 +327,12 @@ def test_repeated_rsvps_resend_the_manage_link_at_most_every_ten_minutes(make_ev
     frozen_clock.freeze(FROZEN_NOW + timedelta(minutes=11))
     services.register(registration_data(email="zoe@example.org"))
     assert len(mails("already_registered")) == 2
+
+
+def test_a_cancellation_after_the_event_began_promotes_nobody(make_event, frozen_clock):
+    event = make_event(capacity=1)
+    first = services.register(registration_data(email="a@example.org")).registration
+    waiting = services.register(registration_data(email="b@example.org")).registration
+    frozen_clock.freeze(event.starts_at + timedelta(minutes=5))
+    assert services.cancel(first) == []
+    assert waiting.status == WAITLISTED and mails("promoted") == []

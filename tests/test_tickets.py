@@ -72,3 +72,23 @@ def test_secrets_are_long_random_and_free_of_look_alikes():
     secret = new_secret()
     assert clean_secret(qr_payload(secret)) == secret
     assert clean_secret(" ak1:" + secret.lower() + " ") == secret
+
+
+def test_only_a_confirmed_registration_has_a_qr_or_pdf_ticket(client, make_event, make_registration, frozen_clock):
+    from eventapp.registration.services import cancel
+
+    make_event(capacity=1)
+    confirmed = make_registration()
+    waiting = make_registration()
+    for path in ("qr.svg", "qr.png", "ticket.pdf"):
+        assert client.get(f"/ticket/{waiting.manage_secret}/{path}").status_code == 404
+    cancel(confirmed)  # the seat goes to `waiting`
+    for path in ("qr.svg", "qr.png", "ticket.pdf"):
+        assert client.get(f"/ticket/{confirmed.manage_secret}/{path}").status_code == 404
+        assert client.get(f"/ticket/{waiting.manage_secret}/{path}").status_code == 200
+
+
+def test_register_before_any_event_exists_says_so_instead_of_failing(client):
+    response = client.get("/register?lang=en")
+    assert response.status_code == 503
+    assert "No event has been set up yet." in response.get_data(as_text=True)

@@ -3,8 +3,8 @@ from ..extensions import db
 
 from flask_babel import lazy_gettext as _l
 
-QUEUED, SENDING, SENT = "queued", "sending", "sent"
-STATUS_LABELS = {QUEUED: _l("Queued"), SENDING: _l("Sending"), SENT: _l("Sent")}
+QUEUED, SENDING, SENT, FAILED = "queued", "sending", "sent", "failed"
+STATUS_LABELS = {QUEUED: _l("Queued"), SENDING: _l("Sending"), SENT: _l("Sent"), FAILED: _l("Failed")}
 
 
 class OutboxMessage(db.Model):

@@ -15,10 +15,14 @@ from sqlalchemy import or_, update
 from .. import clock
 from ..extensions import db, mail
 from .attachments import build_attachment
-from .models import QUEUED, SENDING, SENT, OutboxMessage
+from .models import FAILED, QUEUED, SENDING, SENT, OutboxMessage
 
 # A claim older than this is taken to be from a worker that died mid-send; the mail is tried again.
 STALE_CLAIM = timedelta(minutes=15)
+# After this many attempts a mail is marked failed (organisers see it) instead of retried forever.
+MAX_ATTEMPTS = 10
+# Each delivery after a commit also retries this many older queued mails, so that nothing waits for cron.
+RETRY_BATCH = 20
 
 
 def absolute_url(endpoint: str, **values) -> str:
@@ -57,6 +61,7 @@ def deliver_after_commit(message_ids: list[int]) -> None:
     """Hand freshly committed mails to the mail server, in the background unless configured otherwise."""
     if not message_ids or not current_app.config.get("MAIL_SERVER"):
         return  # no mail server: the outbox holds them, readable by organisers
+    message_ids = message_ids + [i for i in due_message_ids()[:RETRY_BATCH] if i not in message_ids]
     if current_app.config["MAIL_DELIVER_IN_BACKGROUND"]:
         app = current_app._get_current_object()
         threading.Thread(target=_deliver_in_app_context, args=(app, message_ids), daemon=True).start()
@@ -115,8 +120,12 @@ def _claim(message_id: int) -> OutboxMessage | None:
     return db.session.get(OutboxMessage, message_id) if result.rowcount == 1 else None
 
 
-def _finish(message_id: int, error: str | None) -> None:
-    values = {"status": QUEUED, "last_error": error[:2000]} if error else {"status": SENT, "sent_at": clock.now(), "last_error": None}
+def _finish(message_id: int, error: str | None, final: bool = False) -> None:
+    """Mark a claimed mail sent, or back in the queue with its error (FAILED when retrying cannot help)."""
+    if error:
+        values = {"status": FAILED if final else QUEUED, "last_error": error[:2000]}
+    else:
+        values = {"status": SENT, "sent_at": clock.now(), "last_error": None}
     db.session.execute(update(OutboxMessage).where(OutboxMessage.id == message_id).values(**values))
     db.session.commit()
 
@@ -168,11 +177,14 @@ def deliver(message_ids: list[int] | None = None) -> dict:
                 if connection is None:
                     connection = _TimedConnection(mail).__enter__()
                 _send(connection, to_mime(message))
-            except Exception as exc:  # noqa: BLE001 - any failure must leave the mail queued
+            except Exception as exc:  # noqa: BLE001 - any failure must leave the mail queued (or failed, if final)
                 current_app.logger.warning("Mail %s not delivered: %s", message_id, exc)
-                _finish(message_id, f"{type(exc).__name__}: {exc}")
+                final = is_permanent(exc) or message.attempts >= MAX_ATTEMPTS
+                _finish(message_id, f"{type(exc).__name__}: {exc}", final=final)
                 counts["failed"] += 1
-                if isinstance(exc, (OSError, smtplib.SMTPException)):
+                if is_connection_failure(exc):
+                    break  # the server is away: the rest stay queued, untouched, for the next run
+                if isinstance(exc, smtplib.SMTPException):
                     connection = _close(connection)
                 continue
             _finish(message_id, None)
@@ -180,6 +192,20 @@ def deliver(message_ids: list[int] | None = None) -> dict:
     finally:
         _close(connection)
     return counts
+
+
+def is_permanent(exc: Exception) -> bool:
+    """A 5xx answer (no such mailbox, refused sender or content): trying again cannot help."""
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        return all(code >= 500 for code, _ in exc.recipients.values())
+    if isinstance(exc, (smtplib.SMTPSenderRefused, smtplib.SMTPDataError)):
+        return exc.smtp_code >= 500
+    return isinstance(exc, UnicodeEncodeError)  # an address the server cannot be given at all
+
+
+def is_connection_failure(exc: Exception) -> bool:
+    return isinstance(exc, (OSError, smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError,
+                            smtplib.SMTPHeloError, smtplib.SMTPAuthenticationError))
 
 
 def _close(connection):

@@ -4,7 +4,7 @@ from flask import Blueprint, Response, abort, render_template, request
 from ..extensions import db
 from ..security import role_required
 from .attachments import describe
-from .models import OutboxMessage
+from .models import STATUS_LABELS, OutboxMessage
 from .services import outbox_summary
 
 bp = Blueprint("mail", __name__, url_prefix="/organiser/outbox")
@@ -15,7 +15,7 @@ PAGE_SIZE = 50
 @bp.route("/")
 @role_required("organiser")
 def outbox():
-    status = request.args.get("status") or None
+    status = request.args.get("status") if request.args.get("status") in STATUS_LABELS else None
     page = db.paginate(
         db.select(OutboxMessage).filter_by(**({"status": status} if status else {})).order_by(OutboxMessage.id.desc()),
         per_page=PAGE_SIZE, error_out=False)

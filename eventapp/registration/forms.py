@@ -21,7 +21,8 @@ def valid_email(form, field):
     if not field.data:
         return
     try:
-        field.data = validate_email(field.data.strip(), check_deliverability=False).normalized
+        # No network look-up; and no non-ASCII before the "@", which most mail servers cannot deliver to.
+        field.data = validate_email(field.data.strip(), check_deliverability=False, allow_smtputf8=False).normalized
     except EmailNotValidError:
         raise ValidationError(_l("Please enter a valid e-mail address, such as name@organisation.nl."))
 

@@ -268,7 +268,8 @@ def cancel(registration: Registration, actor: str = "registrant", at=None) -> li
     _log(registration, "cancelled", actor)
     db.session.flush()
     messages = [notify("cancelled", registration)]
-    promoted = fill_free_seats(registration.event, at)
+    # Once the event has begun a freed seat is no use to anyone: no "a seat is yours" mail at noon.
+    promoted = fill_free_seats(registration.event, at) if at < registration.event.starts_at else []
     messages += [notify("promoted", person) for person in promoted]
     db.session.commit()
     deliver_after_commit([m.id for m in messages])

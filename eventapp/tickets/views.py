@@ -1,7 +1,8 @@
 """The manage page (the link in every mail) and the ticket in its forms: QR, PDF, calendar file."""
-from flask import Blueprint, Response, render_template
+from flask import Blueprint, Response, abort, render_template
 
 from ..mail.services import absolute_url
+from ..registration.models import CONFIRMED
 from ..registration.services import waitlist_position
 from ..registration.views import registration_or_404
 from .ics import event_ics
@@ -20,21 +21,29 @@ def manage(secret):
                            waitlist_position=waitlist_position(registration)), 200, PRIVATE
 
 
+def confirmed_or_404(secret: str):
+    """Only a confirmed registration has a ticket: no QR or PDF that looks valid at the door otherwise."""
+    registration = registration_or_404(secret)
+    if registration.status != CONFIRMED:
+        abort(404)
+    return registration
+
+
 @bp.route("/ticket/<secret>/qr.svg")
 def qr_image(secret):
-    registration = registration_or_404(secret)
+    registration = confirmed_or_404(secret)
     return Response(qr_svg(registration.ticket_secret), mimetype="image/svg+xml", headers=PRIVATE)
 
 
 @bp.route("/ticket/<secret>/qr.png")
 def qr_image_png(secret):
-    registration = registration_or_404(secret)
+    registration = confirmed_or_404(secret)
     return Response(qr_png(registration.ticket_secret), mimetype="image/png", headers=PRIVATE)
 
 
 @bp.route("/ticket/<secret>/ticket.pdf")
 def pdf(secret):
-    registration = registration_or_404(secret)
+    registration = confirmed_or_404(secret)
     body = ticket_pdf(registration, absolute_url("tickets.manage", secret=secret))
     return Response(body, mimetype="application/pdf",
                     headers={**PRIVATE, "Content-Disposition": 'inline; filename="ticket.pdf"'})
