@@ -14,7 +14,7 @@ def _fail(error: DomainError):
 
 def register_commands(app) -> None:
     @app.cli.command("seed-demo")
-    @click.option("--attendees", default=0, show_default=True, help="Also add this many plausible demo registrations.")
+    @click.option("--attendees", default=0, show_default=True, type=click.IntRange(min=0), help="Also add this many plausible demo registrations.")
     def seed_demo_command(attendees):
         """Create the demo event, pledge text and staff logins (idempotent)."""
         from .event.demo import seed_demo

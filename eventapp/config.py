@@ -18,9 +18,14 @@ def _env_bool(name: str, default: bool = False) -> bool:
 def _dev_secret_key(instance_path: str) -> str:
     """Keep one random key per checkout so that sessions survive restarts and every worker agrees."""
     path = Path(instance_path) / ".secret_key"
-    if not path.exists():
-        path.write_text(secrets.token_urlsafe(48))
-        path.chmod(0o600)
+    try:
+        # O_EXCL: of several workers starting at once exactly one writes it; 0600 from the first byte.
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        pass
+    else:
+        with os.fdopen(fd, "w") as file:
+            file.write(secrets.token_urlsafe(48))
     return path.read_text().strip()
 
 
@@ -60,6 +65,9 @@ def load(app) -> None:
         LANGUAGES=("nl", "en"),
         DISPLAY_TIMEZONE="Europe/Amsterdam",
         PUBLIC_BASE_URL=os.environ.get("PUBLIC_BASE_URL", "").rstrip("/"),
+        # How many reverse proxies (nginx, Caddy) stand in front: their X-Forwarded-* headers are then
+        # trusted, so the rate limits see each visitor's own address. 0: none, headers ignored.
+        TRUSTED_PROXIES=int(os.environ.get("TRUSTED_PROXIES", "0")),
         MAX_CONTENT_LENGTH=2 * 1024 * 1024,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",

@@ -13,5 +13,7 @@ def printable_text(form, field):
 
 class LoginForm(FlaskForm):
     email = StringField(_l("E-mail"), validators=[DataRequired(_l("Please enter your e-mail address.")), Length(max=254),
-                                                  printable_text])
-    password = PasswordField(_l("Password"), validators=[DataRequired(_l("Please enter your password.")), Length(max=200)])
+                                                  printable_text],
+                        render_kw={"autocomplete": "username", "type": "email"})
+    password = PasswordField(_l("Password"), validators=[DataRequired(_l("Please enter your password.")), Length(max=200)],
+                             render_kw={"autocomplete": "current-password"})

@@ -68,11 +68,14 @@ class DetailsForm(FlaskForm):
 
     Meta = SentOnce
 
-    name = StringField(_l("Name"), validators=[DataRequired(_l("Please enter your name.")), Length(max=200), printable_text], **TEXT)
-    organisation = StringField(_l("Organisation"), validators=[DataRequired(_l("Please enter your organisation.")), Length(max=200), printable_text], **TEXT)
+    name = StringField(_l("Name"), validators=[DataRequired(_l("Please enter your name.")), Length(max=200), printable_text],
+                       render_kw={"autocomplete": "name"}, **TEXT)
+    organisation = StringField(_l("Organisation"), validators=[DataRequired(_l("Please enter your organisation.")), Length(max=200), printable_text],
+                               render_kw={"autocomplete": "organization"}, **TEXT)
     organisation_type = SelectField(_l("Type of organisation"), choices=as_choices(ORGANISATION_TYPES),
                                     validators=[InputRequired(_l("Please choose the type of organisation."))])
-    function = StringField(_l("Function"), validators=[Optional(), Length(max=200), printable_text], **TEXT)
+    function = StringField(_l("Function"), validators=[Optional(), Length(max=200), printable_text],
+                           render_kw={"autocomplete": "organization-title"}, **TEXT)
     participation = RadioField(_l("How do you take part?"), choices=as_choices(PARTICIPATIONS),
                                validators=[InputRequired(_l("Please choose how you take part."))])
     commitment_1 = TextAreaField(validators=[Optional(), Length(max=5000), printable_text], **TEXT)
@@ -133,7 +136,8 @@ class DetailsForm(FlaskForm):
 class RegistrationForm(DetailsForm):
     """The RSVP form: the details plus the e-mail address and the privacy consent."""
 
-    email = StringField(_l("E-mail"), validators=[DataRequired(_l("Please enter your e-mail address.")), Length(max=254), valid_email], **TEXT)
+    email = StringField(_l("E-mail"), validators=[DataRequired(_l("Please enter your e-mail address.")), Length(max=254), valid_email],
+                        render_kw={"autocomplete": "email", "type": "email"}, **TEXT)
     privacy_consent = BooleanField(_l("I have read the privacy statement and agree that my details are used for this event."))
 
     def to_data(self) -> dict:

@@ -1,4 +1,5 @@
 """The add-to-calendar file, with the event's time in Europe/Amsterdam."""
+import hashlib
 from datetime import timezone
 from zoneinfo import ZoneInfo
 
@@ -19,7 +20,8 @@ def event_ics(event, registration=None, manage_url: str = "") -> bytes:
     calendar.add("method", "PUBLISH")
     entry = CalendarEvent()
     # A stable UID per registration: an updated file replaces the entry instead of adding a second one.
-    uid_part = registration.manage_secret[:12] if registration else "event"
+    # A hash, not part of the secret itself: calendar entries get shared and synced.
+    uid_part = hashlib.sha256(registration.manage_secret.encode()).hexdigest()[:16] if registration else "event"
     entry.add("uid", f"{event.id}-{uid_part}@eventapp")
     entry.add("summary", event.title)
     entry.add("dtstart", event.starts_at.replace(tzinfo=timezone.utc).astimezone(tz))
