@@ -16,6 +16,7 @@ from PIL import Image
 from playwright.sync_api import expect
 from sqlalchemy import select
 
+from eventapp.auth.services import create_user
 from eventapp.extensions import db
 from eventapp.registration.choices import PLEDGE_ACTIVITIES
 from eventapp.registration.models import Registration
@@ -277,4 +278,20 @@ def test_pages_pass_axe(page, event, make_registration, lang):
         page.goto(f"/ticket/{registration.manage_secret}")
         expect(page.locator("html")).to_have_attribute("lang", lang)
         problems += axe_problems(page)
+    for url in (f"/ticket/{confirmed.manage_secret}/edit", f"/ticket/{confirmed.manage_secret}/cancel",
+                "/ticket/NO-SUCH-TICKET"):  # the last one: the 404 page
+        page.goto(url)
+        expect(page.locator("html")).to_have_attribute("lang", lang)
+        problems += axe_problems(page)
+
+    create_user(f"organiser-{lang}@example.org", "organiser", "een-lang-wachtwoord")
+    page.goto("/login")
+    page.get_by_label(t(lang, "E-mail"), exact=True).fill(f"organiser-{lang}@example.org")
+    page.get_by_label(t(lang, "Password"), exact=True).fill("een-lang-wachtwoord")
+    page.get_by_role("button", name=t(lang, "Log in")).click()
+    page.goto("/organiser/outbox/")
+    expect(page.get_by_role("heading", level=1)).to_have_text(t(lang, "Outbox"))
+    problems += axe_problems(page)
+    page.get_by_role("table").get_by_role("link").first.click()
+    problems += axe_problems(page)
     assert not problems, "axe-core found serious or critical violations:\n" + "\n".join(problems)
