@@ -1,10 +1,8 @@
 """The public event page, the privacy statement and the health check."""
 from flask import Blueprint, jsonify, render_template
 from flask_babel import get_locale
-from sqlalchemy import text
 
-from ..extensions import db
-from .services import current_event, registration_state, seats_left
+from .services import current_event, database_answers, registration_state, seats_left
 
 bp = Blueprint("event", __name__)
 
@@ -25,5 +23,5 @@ def privacy():
 
 @bp.route("/healthz")
 def healthz():
-    db.session.execute(text("SELECT 1"))
+    database_answers()  # raises (and so answers 500) when the database is away
     return jsonify(status="ok")

@@ -217,6 +217,18 @@ def _close(connection):
     return None
 
 
+def outbox_page(status: str | None, page: int, per_page: int = 50):
+    """One page of the outbox, newest first, optionally only mails with `status`."""
+    query = db.select(OutboxMessage).order_by(OutboxMessage.id.desc())
+    if status:
+        query = query.where(OutboxMessage.status == status)
+    return db.paginate(query, page=page, per_page=per_page, error_out=False)
+
+
+def outbox_message(message_id: int) -> OutboxMessage | None:
+    return db.session.get(OutboxMessage, message_id)
+
+
 def outbox_summary() -> dict:
     rows = db.session.execute(db.select(OutboxMessage.status, db.func.count()).group_by(OutboxMessage.status))
     return {status: count for status, count in rows}
