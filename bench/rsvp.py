@@ -15,12 +15,10 @@ Each of those browsers connects from its own loopback address (127.1.1.1, 127.1.
 Run it from the repository root or anywhere: paths are taken from this file's location.
 """
 import argparse
-import http.client
 import json
 import os
 import re
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -29,49 +27,16 @@ import threading
 import time
 import urllib.parse
 import uuid
-from http.cookies import SimpleCookie
 from pathlib import Path
+
+from webclient import HOST, Browser, free_port, visitor_address
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = ROOT / ".venv" / "bin"
-HOST = "127.0.0.1"  # the only host the benchmark sends traffic to
 SECRET_KEY = "bench-rsvp-secret-key-shared-by-all-workers-0123456789"
 CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"')
 TICKET_RE = re.compile(r"^(?:http://127\.0\.0\.1:\d+)?/ticket/[A-Z0-9]+$")
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", ""}
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind((HOST, 0))
-        return sock.getsockname()[1]
-
-
-def visitor_address(n: int) -> str:
-    """A loopback address of its own for registration n (1 ≤ n ≤ 100000)."""
-    return f"127.{1 + n // 62500}.{1 + (n // 250) % 250}.{1 + n % 250}"
-
-
-def request(port, method, path, cookies, form=None, timeout=30.0, source=HOST):
-    """One HTTP request on a fresh connection (gunicorn's sync workers close it anyway); no redirects followed."""
-    headers = {}
-    if cookies:
-        headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in cookies.items())
-    body = None
-    if form is not None:
-        body = urllib.parse.urlencode(form).encode()
-        headers["Content-Type"] = "application/x-www-form-urlencoded"
-    conn = http.client.HTTPConnection(HOST, port, timeout=timeout, source_address=(source, 0))
-    try:
-        conn.request(method, path, body=body, headers=headers)
-        response = conn.getresponse()
-        text = response.read().decode("utf-8", "replace")
-        for header in response.headers.get_all("Set-Cookie") or []:
-            for name, morsel in SimpleCookie(header).items():
-                cookies[name] = morsel.value
-        return response.status, response.headers.get("Location"), text
-    finally:
-        conn.close()
 
 
 def rsvp_form(token: str, n: int, tag: str) -> dict:
@@ -171,7 +136,7 @@ def start_gunicorn(database_url, workers, port, log_path):
         if process.poll() is not None:
             raise RuntimeError(f"gunicorn exited with {process.returncode}: {Path(log_path).read_text()[-2000:]}")
         try:
-            if request(port, "GET", "/healthz", {}, timeout=5)[0] == 200:
+            if Browser(port, timeout=5).request("GET", "/healthz")[0] == 200:
                 return process
         except OSError:
             pass
@@ -207,18 +172,16 @@ def load_clients(port, clients, registrations, max_seconds, tag, one_address=Fal
     def client_main():
         barrier.wait()
         while (n := take()) is not None:
-            cookies = {}
-            source = HOST if one_address else visitor_address(n)
-            started = time.monotonic()
+            browser = Browser(port, source_ip=HOST if one_address else visitor_address(n), timeout=30)
             try:
-                status, _, page = request(port, "GET", "/register", cookies, source=source)
+                status, _, page = browser.request("GET", "/register")
                 match = CSRF_RE.search(page) if status == 200 else None
                 if not match:
                     errors.append(f"GET /register {status}")
                     continue
                 posted = time.monotonic()
-                status, location, _ = request(port, "POST", "/register", cookies,
-                                              rsvp_form(match.group(1) or match.group(2), n, tag), source=source)
+                status, headers, _ = browser.request("POST", "/register", rsvp_form(match.group(1) or match.group(2), n, tag))
+                location = headers.get("Location")
                 done = time.monotonic()
                 if status == 302 and TICKET_RE.match(location or ""):
                     post_latencies.append(done - posted)

@@ -8,24 +8,21 @@ when TEST_DATABASE_URL is set).
 Each browser connects from its own loopback address (127.0.1.1, 127.0.1.2, ...): POST /register is
 rate-limited per visitor address, and 200 different people come from 200 different addresses, not one.
 """
-import http.client
 import os
 import re
-import socket
 import subprocess
 import sys
 import threading
 import time
-import urllib.parse
 from collections import Counter
 from datetime import datetime, timedelta, timezone
-from http.cookies import SimpleCookie
 from pathlib import Path
 
 import pytest
 from conftest import csrf_token_from
 from sqlalchemy import select
 
+from bench.webclient import Browser, free_port, visitor_address
 from eventapp.extensions import db
 from eventapp.mail.models import OutboxMessage
 from eventapp.registration import services
@@ -39,46 +36,6 @@ GUNICORN = Path(sys.executable).parent / "gunicorn"
 SECRET_KEY = "gunicorn-rsvp-test-secret-key-0123456789abcdef"
 CLIENTS, SEATS = 200, 50
 TICKET_LOCATION = re.compile(r"^(?:http://127\.0\.0\.1:\d+)?/ticket/([A-Z0-9]+)$")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-class Browser:
-    """A minimal cookie-keeping HTTP client for 127.0.0.1 that never follows redirects."""
-
-    def __init__(self, port: int, source_ip: str = "127.0.0.1", timeout: float = 120):
-        self.port, self.source_ip, self.timeout, self.cookies = port, source_ip, timeout, {}
-
-    def request(self, method: str, path: str, form: dict | None = None):
-        """Send one request on a fresh connection; return (status, headers, body text)."""
-        headers = {}
-        if self.cookies:
-            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
-        body = None
-        if form is not None:
-            body = urllib.parse.urlencode(form).encode()
-            headers["Content-Type"] = "application/x-www-form-urlencoded"
-        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=self.timeout,
-                                          source_address=(self.source_ip, 0))
-        try:
-            conn.request(method, path, body=body, headers=headers)
-            response = conn.getresponse()
-            text = response.read().decode("utf-8", "replace")
-            for header in response.headers.get_all("Set-Cookie") or []:
-                for name, morsel in SimpleCookie(header).items():
-                    self.cookies[name] = morsel.value
-            return response.status, response.headers, text
-        finally:
-            conn.close()
-
-
-def visitor_address(i: int) -> str:
-    """A loopback address of its own for browser i (all of 127.0.0.0/8 reaches 127.0.0.1 on Linux)."""
-    return f"127.0.{1 + i // 250}.{1 + i % 250}"
 
 
 def rsvp_form(token: str, i: int) -> dict:
