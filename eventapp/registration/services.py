@@ -17,8 +17,8 @@ from .models import (CANCELLED, CONFIRMED, WAITLISTED, Commitment, Organisation,
                      RegistrationLog, SuggestedPartner, normalise_name)
 from .notifications import notify
 
-DETAIL_FIELDS = ("name", "organisation_name", "organisation_type", "function", "participation", "accessibility_needs", "dietary_wishes",
-                 "photo_consent", "newsletter_opt_in", "monitoring_consent", "language")
+DETAIL_FIELDS = ("name", "organisation_name", "organisation_type", "function", "participation", "accessibility_needs",
+                 "dietary_wishes", "photo_consent", "newsletter_opt_in", "monitoring_consent", "language")
 
 
 @dataclass
