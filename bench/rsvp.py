@@ -29,10 +29,8 @@ import urllib.parse
 import uuid
 from pathlib import Path
 
-from webclient import HOST, Browser, free_port, visitor_address
+from loadtest import BIN, HOST, ROOT, Browser, app_env, free_port, start_gunicorn, stop_gunicorn, visitor_address
 
-ROOT = Path(__file__).resolve().parents[1]
-BIN = ROOT / ".venv" / "bin"
 SECRET_KEY = "bench-rsvp-secret-key-shared-by-all-workers-0123456789"
 CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"')
 TICKET_RE = re.compile(r"^(?:http://127\.0\.0\.1:\d+)?/ticket/[A-Z0-9]+$")
@@ -100,16 +98,9 @@ class PostgresDatabase:
 
 # --- one run --------------------------------------------------------------------------------------------
 
-def app_env(database_url: str) -> dict:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("MAIL_")}  # no mail server: outbox only
-    env.update(DATABASE_URL=database_url, SECRET_KEY=SECRET_KEY, APP_ENV="development", FLASK_APP="app",
-               PYTHONPATH=str(ROOT))
-    return env
-
-
 def prepare(database_url: str, capacity: str, registrations: int) -> int:
     """Migrate, seed the demo event and set its capacity; return the capacity in force."""
-    env = app_env(database_url)
+    env = app_env(database_url, SECRET_KEY)
     for command in (["db", "upgrade"], ["seed-demo"]):
         subprocess.run([str(BIN / "flask"), "--app", "app", *command], cwd=ROOT, env=env, check=True,
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=120)
@@ -123,35 +114,6 @@ def prepare(database_url: str, capacity: str, registrations: int) -> int:
         seats = conn.execute(text("SELECT capacity FROM event")).scalar_one()
     engine.dispose()
     return seats
-
-
-def start_gunicorn(database_url, workers, port, log_path):
-    log = open(log_path, "wb")
-    process = subprocess.Popen(
-        [str(BIN / "gunicorn"), "--workers", str(workers), "--bind", f"{HOST}:{port}", "app:app"],
-        cwd=ROOT, env=app_env(database_url), stdout=log, stderr=log, start_new_session=True)
-    log.close()
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"gunicorn exited with {process.returncode}: {Path(log_path).read_text()[-2000:]}")
-        try:
-            if Browser(port, timeout=5).request("GET", "/healthz")[0] == 200:
-                return process
-        except OSError:
-            pass
-        time.sleep(0.2)
-    stop_gunicorn(process)
-    raise RuntimeError("gunicorn did not answer /healthz within 60 s")
-
-
-def stop_gunicorn(process):
-    process.terminate()
-    try:
-        process.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait(timeout=10)
 
 
 def load_clients(port, clients, registrations, max_seconds, tag, one_address=False):
@@ -224,7 +186,7 @@ def one_run(args, number):
         database.create()
         seats = prepare(database.url, args.capacity, args.registrations)
         port = args.port or free_port()
-        process = start_gunicorn(database.url, args.workers, port, log_dir / "gunicorn.log")
+        process = start_gunicorn(database.url, SECRET_KEY, port, log_dir / "gunicorn.log", workers=args.workers)
         load_before = os.getloadavg()[0]
         latencies, errors, elapsed, attempted = load_clients(port, args.clients, args.registrations,
                                                              args.max_seconds, f"r{number}", args.one_address)

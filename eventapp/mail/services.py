@@ -61,7 +61,7 @@ def deliver_after_commit(message_ids: list[int]) -> None:
     """Hand freshly committed mails to the mail server, in the background unless configured otherwise."""
     if not message_ids or not current_app.config.get("MAIL_SERVER"):
         return  # no mail server: the outbox holds them, readable by organisers
-    message_ids = message_ids + [i for i in due_message_ids()[:RETRY_BATCH] if i not in message_ids]
+    message_ids = message_ids + [i for i in due_message_ids(limit=RETRY_BATCH) if i not in message_ids]
     if current_app.config["MAIL_DELIVER_IN_BACKGROUND"]:
         app = current_app._get_current_object()
         threading.Thread(target=_deliver_in_app_context, args=(app, message_ids), daemon=True).start()
@@ -95,25 +95,22 @@ class _TimedConnection(Connection):
         return host
 
 
-def due_message_ids() -> list[int]:
+def _due():
+    """Queued, or claimed by a sender that has not finished within STALE_CLAIM (it died mid-send)."""
     stale = clock.now() - STALE_CLAIM
-    rows = db.session.execute(
-        db.select(OutboxMessage.id)
-        .where(or_(OutboxMessage.status == QUEUED,
-                   (OutboxMessage.status == SENDING) & (OutboxMessage.claimed_at < stale)))
-        .order_by(OutboxMessage.id)
-    )
-    return [row.id for row in rows]
+    return or_(OutboxMessage.status == QUEUED, (OutboxMessage.status == SENDING) & (OutboxMessage.claimed_at < stale))
+
+
+def due_message_ids(limit: int | None = None) -> list[int]:
+    """The mails waiting to be sent, oldest first."""
+    return list(db.session.scalars(db.select(OutboxMessage.id).where(_due()).order_by(OutboxMessage.id).limit(limit)))
 
 
 def _claim(message_id: int) -> OutboxMessage | None:
     """Take one mail for sending; of two senders racing for it, exactly one wins."""
-    stale = clock.now() - STALE_CLAIM
     result = db.session.execute(
         update(OutboxMessage)
-        .where(OutboxMessage.id == message_id)
-        .where(or_(OutboxMessage.status == QUEUED,
-                   (OutboxMessage.status == SENDING) & (OutboxMessage.claimed_at < stale)))
+        .where(OutboxMessage.id == message_id, _due())
         .values(status=SENDING, claimed_at=clock.now(), attempts=OutboxMessage.attempts + 1)
     )
     db.session.commit()

@@ -8,21 +8,17 @@ when TEST_DATABASE_URL is set).
 Each browser connects from its own loopback address (127.0.1.1, 127.0.1.2, ...): POST /register is
 rate-limited per visitor address, and 200 different people come from 200 different addresses, not one.
 """
-import os
 import re
-import subprocess
-import sys
 import threading
 import time
 from collections import Counter
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
 
 import pytest
 from conftest import csrf_token_from
 from sqlalchemy import select
 
-from bench.webclient import Browser, free_port, visitor_address
+from bench.loadtest import Browser, free_port, start_gunicorn, stop_gunicorn, visitor_address
 from eventapp.extensions import db
 from eventapp.mail.models import OutboxMessage
 from eventapp.registration import services
@@ -30,8 +26,6 @@ from eventapp.registration.models import CONFIRMED, WAITLISTED, Registration
 
 pytestmark = pytest.mark.slow
 
-ROOT = Path(__file__).resolve().parents[2]
-GUNICORN = Path(sys.executable).parent / "gunicorn"
 # One fixed key for both workers: a CSRF token issued by one worker must be accepted by the other.
 SECRET_KEY = "gunicorn-rsvp-test-secret-key-0123456789abcdef"
 CLIENTS, SEATS = 200, 50
@@ -63,45 +57,19 @@ def event_id(app, make_event):
 
 
 @pytest.fixture
-def gunicorn(event_id, database_url, tmp_path, request):
-    """`gunicorn --workers 2 app:app` on a free port against the test database; yields (port, stderr path)."""
-    port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("MAIL_")}
-    env.update(DATABASE_URL=database_url, SECRET_KEY=SECRET_KEY, APP_ENV="development")
-    stderr_path = tmp_path / "gunicorn.stderr"
-    with open(stderr_path, "wb") as stderr, open(tmp_path / "gunicorn.stdout", "wb") as stdout:
-        process = subprocess.Popen(
-            [str(GUNICORN), "--workers", "2", "--bind", f"127.0.0.1:{port}", "app:app"],
-            cwd=ROOT, env=env, stdout=stdout, stderr=stderr, start_new_session=True)
-
-    def stop():
-        process.terminate()
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
-
-    request.addfinalizer(stop)  # registered before waiting, so a server that never comes up is stopped too
-
-    deadline = time.monotonic() + 60
-    while True:
-        if process.poll() is not None:
-            pytest.fail(f"gunicorn exited with {process.returncode}:\n{stderr_path.read_text()}")
-        try:
-            status, _, _ = Browser(port, timeout=5).request("GET", "/healthz")
-            if status == 200:
-                break
-        except OSError:
-            pass
-        if time.monotonic() > deadline:
-            pytest.fail(f"gunicorn did not answer /healthz within 60 s:\n{stderr_path.read_text()}")
-        time.sleep(0.2)
-    yield port, stderr_path
+def gunicorn(event_id, database_url, tmp_path):
+    """`gunicorn --workers 2 app:app` on a free port against the test database; yields (port, log path)."""
+    port, log_path = free_port(), tmp_path / "gunicorn.log"
+    try:
+        process = start_gunicorn(database_url, SECRET_KEY, port, log_path, workers=2)
+    except RuntimeError as exc:
+        pytest.fail(str(exc))
+    yield port, log_path
+    stop_gunicorn(process)
 
 
 def test_200_browsers_rsvp_at_once_through_two_gunicorn_workers_for_50_seats(app, event_id, gunicorn):
-    port, stderr_path = gunicorn
+    port, log_path = gunicorn
     barrier = threading.Barrier(CLIENTS)
     responses, errors, latencies = [None] * CLIENTS, [None] * CLIENTS, [None] * CLIENTS
 
@@ -162,6 +130,6 @@ def test_200_browsers_rsvp_at_once_through_two_gunicorn_workers_for_50_seats(app
     status_of = {r.id: r.status for r in rows}
     assert all((kind == "confirmation") == (status_of[rid] == CONFIRMED) for rid, kind in mails)
 
-    log = stderr_path.read_text()
+    log = log_path.read_text()
     assert "Traceback" not in log, log[-5000:]
     assert "WORKER TIMEOUT" not in log, log[-5000:]

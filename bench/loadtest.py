@@ -1,10 +1,16 @@
-"""A minimal browser for load tests on 127.0.0.1: keeps cookies, never follows redirects (bench/ and tests/)."""
+"""Load tests on 127.0.0.1 (bench/ and tests/concurrency/): the app under gunicorn, and a minimal browser."""
 import http.client
+import os
 import socket
+import subprocess
+import time
 import urllib.parse
 from http.cookies import SimpleCookie
+from pathlib import Path
 
 HOST = "127.0.0.1"  # the only host load tests send traffic to
+ROOT = Path(__file__).resolve().parents[1]
+BIN = ROOT / ".venv" / "bin"
 
 
 def free_port() -> int:
@@ -45,3 +51,40 @@ class Browser:
             return response.status, response.headers, text
         finally:
             conn.close()
+
+
+def app_env(database_url: str, secret_key: str) -> dict:
+    """The app's environment: this database, no mail server (outbox only), one key for every worker."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MAIL_")}
+    env.update(DATABASE_URL=database_url, SECRET_KEY=secret_key, APP_ENV="development", FLASK_APP="app",
+               PYTHONPATH=str(ROOT))
+    return env
+
+
+def start_gunicorn(database_url: str, secret_key: str, port: int, log_path, workers: int = 2):
+    """Serve the app with gunicorn's sync workers and wait for /healthz; stop it and raise if it never answers."""
+    with open(log_path, "wb") as log:
+        process = subprocess.Popen(
+            [str(BIN / "gunicorn"), "--workers", str(workers), "--bind", f"{HOST}:{port}", "app:app"],
+            cwd=ROOT, env=app_env(database_url, secret_key), stdout=log, stderr=log, start_new_session=True)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"gunicorn exited with {process.returncode}:\n{Path(log_path).read_text()[-3000:]}")
+        try:
+            if Browser(port, timeout=5).request("GET", "/healthz")[0] == 200:
+                return process
+        except OSError:
+            pass
+        time.sleep(0.2)
+    stop_gunicorn(process)
+    raise RuntimeError(f"gunicorn did not answer /healthz within 60 s:\n{Path(log_path).read_text()[-3000:]}")
+
+
+def stop_gunicorn(process) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=10)
