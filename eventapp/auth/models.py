@@ -5,6 +5,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from ..extensions import db
 
 ROLES = ("organiser", "door", "signing")
+DEVICE_ROLES = ("door", "signing")
 
 
 class StaffUser(UserMixin, db.Model):
@@ -20,8 +21,54 @@ class StaffUser(UserMixin, db.Model):
     def is_active(self) -> bool:
         return self.active
 
+    def get_id(self) -> str:
+        return str(self.id)
+
+    @property
+    def display_name(self) -> str:
+        return self.name or self.email
+
+    @property
+    def actor_key(self) -> str:
+        """Identifies this credential in logs and nonce scopes ("user:3")."""
+        return f"user:{self.id}"
+
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(password)
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)
+
+
+class Device(UserMixin, db.Model):
+    """A named door or signing device ("Ingang 1"): signs in by a one-time pairing link or a bearer token.
+
+    Only SHA-256 hashes of the token and of the pairing secret are stored; revoking a device ends
+    its sessions and its token at once (the user loader refuses a revoked device).
+    """
+
+    id = db.Column(db.Integer, primary_key=True)
+    name = db.Column(db.String(100), nullable=False)
+    role = db.Column(db.String(20), nullable=False, default="door")
+    token_hash = db.Column(db.String(64), nullable=True, unique=True)
+    pairing_hash = db.Column(db.String(64), nullable=True, unique=True)
+    pairing_expires_at = db.Column(db.DateTime, nullable=True)
+    created_at = db.Column(db.DateTime, nullable=False)
+    created_by = db.Column(db.String(200), nullable=False, default="")
+    paired_at = db.Column(db.DateTime, nullable=True)
+    revoked_at = db.Column(db.DateTime, nullable=True)
+
+    def get_id(self) -> str:
+        return f"device:{self.id}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None
+
+    @property
+    def display_name(self) -> str:
+        return self.name
+
+    @property
+    def actor_key(self) -> str:
+        return f"device:{self.id}"

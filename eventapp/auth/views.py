@@ -8,7 +8,7 @@ from flask_login import login_user, logout_user
 from ..errors import DomainError
 from ..extensions import db, limiter, login_manager
 from .forms import LoginForm
-from .models import StaffUser
+from .models import Device, StaffUser
 from .services import authenticate
 
 bp = Blueprint("auth", __name__)
@@ -18,7 +18,13 @@ HOME_BY_ROLE = {"organiser": "mail.outbox", "door": "event.index", "signing": "e
 
 @login_manager.user_loader
 def load_user(user_id: str):
-    return db.session.get(StaffUser, int(user_id)) if user_id.isdigit() else None
+    """A staff user ("3") or a paired device ("device:2"); a revoked device or disabled user is nobody."""
+    kind, _sep, number = user_id.rpartition(":")
+    if not number.isdigit():
+        return None
+    model = {"": StaffUser, "device": Device}.get(kind)
+    found = db.session.get(model, int(number)) if model else None
+    return found if found is not None and found.is_active else None
 
 
 def safe_next(target: str | None) -> str | None:

@@ -21,6 +21,8 @@ class Event(db.Model):
     contact_name = db.Column(db.String(200), nullable=False, default="")
     contact_email = db.Column(db.String(254), nullable=False, default="")
     organisers = db.Column(db.String(500), nullable=False, default="")  # one per line
+    # Door policy: may walk-ins be admitted when every seat is taken? (The room, not the seat count, is the limit.)
+    walk_ins_beyond_capacity = db.Column(db.Boolean, nullable=False, default=True)
     # Bumped by every seat-changing transaction: the row lock it takes serialises seat counting.
     seat_sequence = db.Column(db.Integer, nullable=False, default=0)
 

@@ -54,7 +54,9 @@ class Registration(db.Model):
     cancelled_at = db.Column(db.DateTime, nullable=True)
     promoted_at = db.Column(db.DateTime, nullable=True)
     checked_in_at = db.Column(db.DateTime, nullable=True)
-    checked_in_by = db.Column(db.String(200), nullable=True)
+    checked_in_by = db.Column(db.String(200), nullable=True)  # device or staff name, as shown at the door
+    # How the registration came in: rsvp (the public form), walk_in (at the door), organiser (by hand), invitation.
+    source = db.Column(db.String(20), nullable=False, default="rsvp")
 
     organisation = db.relationship("Organisation", lazy="joined")
     event = db.relationship("Event")

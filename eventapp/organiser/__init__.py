@@ -1,0 +1,1 @@
+"""The organiser console: dashboard, registrations, invitations, mailings, exports, print views, privacy."""

@@ -1,0 +1,4 @@
+"""Organiser console pages."""
+from flask import Blueprint
+
+bp = Blueprint("organiser", __name__, url_prefix="/organiser")
