@@ -61,14 +61,18 @@ def _register_blueprints(app: Flask) -> None:
     from .auth.views import bp as auth_bp
     from .checkin.views import bp as checkin_bp
     from .event.views import bp as event_bp
+    from .invitations.views import bp as invitations_bp
     from .mail.views import bp as mail_bp
+    from .organiser.export_views import bp as exports_bp
+    from .organiser.print_views import bp as printing_bp
     from .organiser.views import bp as organiser_bp
     from .registration.views import bp as registration_bp
     from .signing.views import bp as signing_bp
     from .tickets import attachments  # noqa: F401 - registers the ticket's mail attachment builders
     from .tickets.views import bp as tickets_bp
 
-    for blueprint in (event_bp, registration_bp, tickets_bp, auth_bp, mail_bp, checkin_bp, signing_bp, organiser_bp):
+    for blueprint in (event_bp, registration_bp, tickets_bp, auth_bp, mail_bp, checkin_bp, signing_bp,
+                      organiser_bp, invitations_bp, exports_bp, printing_bp):
         app.register_blueprint(blueprint)
 
 

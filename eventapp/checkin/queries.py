@@ -32,3 +32,12 @@ def admissions_per_interval(event_id: int, minutes: int = 5) -> list[tuple[datet
         windows.append((current, counts.get(current, 0)))
         current += width
     return windows
+
+
+def scans_for(registration_id: int) -> list:
+    """Every check-in log row about one registration, oldest first (for the registration's history)."""
+    from .models import CheckinScan
+
+    return list(db.session.execute(
+        select(CheckinScan).where(CheckinScan.registration_id == registration_id).order_by(CheckinScan.id)
+    ).scalars())

@@ -31,3 +31,10 @@ def signed_partner_ids(event_id: int) -> set[int]:
     """Partners who signed on the tablet (and have not withdrawn) or on paper."""
     on_paper = {p.id for p in partners(event_id) if p.paper_signed_at is not None}
     return set(effective_signatures(event_id)) | on_paper
+
+
+def signatures_for(registration_id: int) -> list[Signature]:
+    """Every evidence record made by one registrant, in chain order (for the registration's history)."""
+    return list(db.session.execute(
+        select(Signature).where(Signature.registration_id == registration_id).order_by(Signature.sequence)
+    ).scalars())

@@ -1,4 +1,4 @@
-"""Organiser console: invitations, audit log, registration mode (filled in by the organiser issue)
+"""Organiser console: audit log, notes, registration mode (filled in by the organiser issue)
 
 Revision ID: e5f6a7b8c9d0
 Revises: d4e5f6a7b8c9

@@ -1,0 +1,1 @@
+"""Invitations: importing invitees, personal RSVP links, tracking and reminders."""
