@@ -58,7 +58,9 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from .auth.device_views import bp as devices_bp
     from .auth.views import bp as auth_bp
+    from .checkin.api import bp as api_bp
     from .checkin.views import bp as checkin_bp
     from .event.views import bp as event_bp
     from .invitations.views import bp as invitations_bp
@@ -71,7 +73,7 @@ def _register_blueprints(app: Flask) -> None:
     from .tickets import attachments  # noqa: F401 - registers the ticket's mail attachment builders
     from .tickets.views import bp as tickets_bp
 
-    for blueprint in (event_bp, registration_bp, tickets_bp, auth_bp, mail_bp, checkin_bp, signing_bp,
+    for blueprint in (event_bp, registration_bp, tickets_bp, auth_bp, mail_bp, checkin_bp, api_bp, devices_bp, signing_bp,
                       organiser_bp, invitations_bp, exports_bp, printing_bp):
         app.register_blueprint(blueprint)
 

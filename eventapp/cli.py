@@ -48,6 +48,24 @@ def register_commands(app) -> None:
             _fail(error)
         click.echo(f"Created {user.role} account {user.email}.")
 
+    @app.cli.group("device")
+    def device_group():
+        """Door and signing devices."""
+
+    @device_group.command("create")
+    @click.argument("name")
+    @click.option("--role", type=click.Choice(["door", "signing"]), default="door", show_default=True)
+    def device_create(name, role):
+        """Create a device and print its bearer token (shown once; only its hash is stored)."""
+        from .auth.devices import create_device_with_token
+
+        try:
+            device, token = create_device_with_token(name, role)
+        except DomainError as error:
+            _fail(error)
+        click.echo(f"Created {device.role} device \"{device.name}\". Its bearer token (shown only now):")
+        click.echo(token)
+
     @app.cli.group("outbox")
     def outbox_group():
         """Queued mail."""

@@ -16,6 +16,7 @@ class DomainError(Exception):
 
 ERROR_TEXTS = {
     400: (_l("Something in your request was not right"), _l("Please go back, check the form and try again.")),
+    401: (_l("Not signed in"), _l("Please log in, or pair this device again.")),
     403: (_l("No access"), _l("You do not have permission to open this page.")),
     404: (_l("Page not found"), _l("This link is unknown or no longer valid. Check the link in your e-mail.")),
     405: (_l("Not allowed"), _l("This page cannot be used this way.")),

@@ -35,3 +35,12 @@ LANGUAGE_CHOICES = [("nl", "Nederlands"), ("en", "English")]
 def label(choices, code) -> str:
     """The translated label for a stored code (the code itself if it is unknown)."""
     return str(dict(choices).get(code, code))
+
+# Short labels where space is scarce: the door's verdict, the door list, badges.
+PARTICIPATION_SHORT = [
+    ("signatory", _l("Signatory")),
+    ("attendee", _l("Guest")),
+    ("press", _l("Press")),
+    ("lived_experience", _l("Ervaringsdeskundige")),
+    ("youth", _l("Young person")),
+]

@@ -274,3 +274,23 @@ def cancel(registration: Registration, actor: str = "registrant", at=None) -> li
     db.session.commit()
     deliver_after_commit([m.id for m in messages])
     return promoted
+
+
+def add_walk_in(event, name: str, organisation: str, email: str, sequence: int, at) -> Registration:
+    """Add a confirmed registration for someone who arrives unannounced (flush only: the door's service commits).
+
+    The caller holds the seat lock (`lock_seats`) and has applied the event's walk-in policy. Without an
+    e-mail address the registration gets a placeholder key that can never match a real address.
+    """
+    ticket_secret = new_secret()
+    registration = Registration(
+        event_id=event.id, name=name.strip(), email=email.strip(),
+        email_normalised=normalise_email(email) if email.strip() else f"walk-in:{ticket_secret}",
+        organisation_name=organisation.strip(), organisation_type="other",
+        organisation=organisation_for(organisation or name, "other"), participation="attendee",
+        privacy_consent_at=at, language="nl", status=CONFIRMED, sequence=sequence, source="walk_in",
+        ticket_secret=ticket_secret, manage_secret=new_secret(), created_at=at, updated_at=at)
+    db.session.add(registration)
+    db.session.flush()
+    _log(registration, "registered", "door", "walk_in")
+    return registration

@@ -9,8 +9,12 @@ from ..security import qr_payload
 
 
 def _qr(ticket_secret: str, box_size: int) -> qrcode.QRCode:
+    return _code(qr_payload(ticket_secret), box_size)
+
+
+def _code(text: str, box_size: int) -> qrcode.QRCode:
     code = qrcode.QRCode(error_correction=ERROR_CORRECT_M, box_size=box_size, border=4)
-    code.add_data(qr_payload(ticket_secret))
+    code.add_data(text)
     code.make(fit=True)
     return code
 
@@ -27,3 +31,12 @@ def qr_svg(ticket_secret: str) -> bytes:
     buffer = io.BytesIO()
     _qr(ticket_secret, 10).make_image(image_factory=qrcode.image.svg.SvgPathImage).save(buffer)
     return buffer.getvalue()
+
+
+def svg_data_uri(text: str) -> str:
+    """Any text (e.g. a pairing link) as an SVG QR code in a data: URI, for an <img> on a page."""
+    import base64
+
+    buffer = io.BytesIO()
+    _code(text, 10).make_image(image_factory=qrcode.image.svg.SvgPathImage).save(buffer)
+    return "data:image/svg+xml;base64," + base64.b64encode(buffer.getvalue()).decode()
