@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select, update
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from .. import clock
@@ -25,12 +25,18 @@ from .models import ADMITTED, ALREADY, NOT_CHECKED_IN, UNDONE, UNKNOWN, CheckinS
 MAX_NONCE_LENGTH = 64
 
 
+# The columns the door shows and decides on: loaded with RETURNING on admission, with a SELECT otherwise.
+DOOR_COLUMNS = (Registration.id, Registration.event_id, Registration.name, Registration.organisation_name,
+                Registration.participation, Registration.status, Registration.source, Registration.checked_in_at,
+                Registration.checked_in_by)
+
+
 @dataclass
 class Verdict:
     """What the door shows: the verdict, who it is about, and when and where they came in."""
 
     verdict: str
-    registration: Registration | None = None
+    registration: object | None = None  # a Registration, or a row of DOOR_COLUMNS
     checked_in_at: datetime | None = None
     checked_in_by: str | None = None
     replayed: bool = False  # the answer to an earlier request with the same nonce
@@ -40,8 +46,8 @@ class Verdict:
         person = self.registration
         if person is None:
             return None
-        return {"name": person.name, "organisation": person.organisation_name or person.organisation.name,
-                "participation": person.participation, "signs_pledge": person.is_signatory,
+        return {"name": person.name, "organisation": person.organisation_name,
+                "participation": person.participation, "signs_pledge": person.participation == "signatory",
                 "status": person.status, "walk_in": person.source == "walk_in"}
 
     def as_json(self) -> dict:
@@ -60,12 +66,11 @@ def _refusal(registration: Registration | None) -> str:
     return ALREADY
 
 
-def _find_by_ticket(secret: str | None) -> Registration | None:
+def _find_by_ticket(secret: str | None):
+    """The ticket's registration as a row of DOOR_COLUMNS, or None."""
     if secret is None:
         return None
-    return db.session.execute(
-        select(Registration).where(Registration.ticket_secret == secret).execution_options(populate_existing=True)
-    ).scalar_one_or_none()
+    return db.session.execute(select(*DOOR_COLUMNS).where(Registration.ticket_secret == secret)).one_or_none()
 
 
 def _earlier_attempt(actor, nonce: str | None) -> CheckinScan | None:
@@ -83,10 +88,12 @@ def _replay(scan: CheckinScan) -> Verdict:
                    person.checked_in_by if person else None, replayed=True)
 
 
-def _append_log(event_id: int, registration: Registration | None, action: str, verdict: str, actor, nonce, at) -> None:
-    db.session.add(CheckinScan(event_id=event_id, registration_id=registration.id if registration else None, at=at,
-                               action=action, verdict=verdict, entrance=actor.display_name,
-                               actor_key=actor.actor_key, actor_name=actor.display_name, nonce=nonce or None))
+def _append_log(event_id: int, registration, action: str, verdict: str, actor, nonce, at) -> None:
+    # A Core INSERT: the door's hot path has no use for the ORM's unit of work here.
+    db.session.execute(insert(CheckinScan).values(
+        event_id=event_id, registration_id=registration.id if registration else None, at=at, action=action,
+        verdict=verdict, entrance=actor.display_name, actor_key=actor.actor_key, actor_name=actor.display_name,
+        nonce=nonce or None))
 
 
 def _commit_or_replay(actor, nonce: str | None) -> CheckinScan | None:
@@ -108,6 +115,18 @@ def _check_nonce(nonce) -> str | None:
     return nonce
 
 
+def _admit(secret: str, actor, at):
+    """The one conditional UPDATE: returns the admitted registration's row, or None if it was not admissible."""
+    return db.session.execute(
+        update(Registration)
+        .where(Registration.ticket_secret == secret, Registration.status == CONFIRMED,
+               Registration.checked_in_at.is_(None))
+        .values(checked_in_at=at, checked_in_by=actor.display_name)
+        .returning(*DOOR_COLUMNS)
+        .execution_options(synchronize_session=False)
+    ).one_or_none()
+
+
 def check_in(raw_secret: str, actor, nonce: str | None = None, action: str = "scan", at=None) -> Verdict:
     """Admit the ticket's holder once; refuse (and log) unknown, cancelled, waitlisted and repeated tickets."""
     nonce = _check_nonce(nonce)
@@ -115,23 +134,15 @@ def check_in(raw_secret: str, actor, nonce: str | None = None, action: str = "sc
     if earlier is not None:
         return _replay(earlier)
     at = at or clock.now()
-    event_id = require_event().id
     secret = clean_secret(raw_secret)
-    admitted = secret is not None and db.session.execute(
-        update(Registration)
-        .where(Registration.ticket_secret == secret, Registration.event_id == event_id,
-               Registration.status == CONFIRMED, Registration.checked_in_at.is_(None))
-        .values(checked_in_at=at, checked_in_by=actor.display_name)
-        .execution_options(synchronize_session=False)
-    ).rowcount == 1
-    registration = _find_by_ticket(secret)
-    verdict = ADMITTED if admitted else _refusal(registration)
-    _append_log(event_id, registration, action, verdict, actor, nonce, at)
+    admitted = _admit(secret, actor, at) if secret is not None else None
+    person = admitted or _find_by_ticket(secret)
+    verdict = ADMITTED if admitted else _refusal(person)
+    _append_log(person.event_id if person else require_event().id, person, action, verdict, actor, nonce, at)
     won_by = _commit_or_replay(actor, nonce)
     if won_by is not None:
         return _replay(won_by)
-    return Verdict(verdict, registration, registration.checked_in_at if registration else None,
-                   registration.checked_in_by if registration else None)
+    return Verdict(verdict, person, person.checked_in_at if person else None, person.checked_in_by if person else None)
 
 
 def undo(raw_secret: str, actor, nonce: str | None = None, at=None) -> Verdict:
