@@ -199,7 +199,11 @@
       var item = document.createElement("li"), text = document.createElement("span"), button = document.createElement("button");
       var state = person.status === "cancelled" ? T.tStatusCancelled : person.status === "waitlisted" ? T.tStatusWaitlisted :
         person.checked_in_at ? fill(T.tCheckedInAt, { time: localTime(person.checked_in_at) }) : "";
-      text.textContent = [person.name, person.organisation, ROLES[person.participation], state].filter(Boolean).join(" · ");
+      var name = document.createElement("strong");
+      name.textContent = person.name;
+      text.appendChild(name);
+      text.appendChild(document.createTextNode(
+        [""].concat([person.organisation, ROLES[person.participation], state].filter(Boolean)).join(" · ")));
       button.type = "button"; button.className = "button";
       if (person.checked_in_at) {
         button.textContent = T.tUndo;
