@@ -21,6 +21,7 @@ csrf.exempt(bp)  # bearer-token clients have no CSRF token; session clients are 
 
 DOOR_ROLES = ("door", "organiser")
 MAX_SECRET_LENGTH = 256
+MAX_BODY_BYTES = 4096  # a secret, a nonce and a source fit many times over
 
 
 def _bearer_token() -> str | None:
@@ -59,7 +60,12 @@ def door_api(view):
 
 def _json_body(allowed: set[str], required: set[str]) -> dict:
     """The request's JSON object with only `allowed` keys and every `required` one, else a 400."""
-    body = request.get_json(silent=True) if request.is_json else None
+    if request.content_length is None or request.content_length > MAX_BODY_BYTES:
+        raise DomainError("bad_request", _("Send a JSON object of at most 4 kB."))
+    try:
+        body = request.get_json(silent=True) if request.is_json else None
+    except RecursionError:  # deeply nested JSON: json.loads gives up, and so do we
+        body = None
     if not isinstance(body, dict):
         raise DomainError("bad_request", _("Send a JSON object with Content-Type application/json."))
     unknown = sorted(set(body) - allowed)

@@ -173,13 +173,15 @@ def walk_in(name: str, organisation: str, email: str, actor, at=None) -> Verdict
     at = at or clock.now()
     event = require_event()
     sequence = lock_seats(event.id)  # first statement writes: serialises seat counting on SQLite and PostgreSQL
-    if email and find_by_email(event.id, email) is not None:
+    existing = find_by_email(event.id, email) if email else None
+    if existing is not None and existing.status == CONFIRMED:
         db.session.rollback()
         raise DomainError("already_registered", _("This e-mail address is already registered. Search for the name and check the person in from the result."), "email")
     if not event.walk_ins_beyond_capacity and confirmed_count(event.id) >= event.capacity:
         db.session.rollback()
         raise DomainError("event_full", _("Every seat is taken and this event admits no walk-ins beyond its capacity."))
-    registration = add_walk_in(event, name, organisation, email, sequence, at)
+    # Someone who cancelled or waited in vain and comes after all: their own registration gets the seat.
+    registration = add_walk_in(event, name, organisation, email, sequence, at, existing)
     registration.checked_in_at, registration.checked_in_by = at, actor.display_name
     _append_log(event.id, registration, "walk_in", ADMITTED, actor, None, at)
     message = notify("confirmation", registration) if registration.email else None

@@ -276,12 +276,21 @@ def cancel(registration: Registration, actor: str = "registrant", at=None) -> li
     return promoted
 
 
-def add_walk_in(event, name: str, organisation: str, email: str, sequence: int, at) -> Registration:
+def add_walk_in(event, name: str, organisation: str, email: str, sequence: int, at,
+                existing: Registration | None = None) -> Registration:
     """Add a confirmed registration for someone who arrives unannounced (flush only: the door's service commits).
 
     The caller holds the seat lock (`lock_seats`) and has applied the event's walk-in policy. Without an
-    e-mail address the registration gets a placeholder key that can never match a real address.
+    e-mail address the registration gets a placeholder key that can never match a real address. An
+    `existing` cancelled or waitlisted registration of the same address is confirmed instead.
     """
+    if existing is not None:
+        previous = existing.status
+        if previous == CANCELLED:
+            existing.ticket_secret = new_secret()  # the cancelled ticket stays invalid
+        existing.status, existing.sequence, existing.updated_at, existing.cancelled_at = CONFIRMED, sequence, at, None
+        _log(existing, "walk_in", "door", previous)
+        return existing
     ticket_secret = new_secret()
     registration = Registration(
         event_id=event.id, name=name.strip(), email=email.strip(),
