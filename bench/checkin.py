@@ -225,25 +225,29 @@ def _children(pid: int) -> list[int]:
         return []
 
 
-def _postgres_pids() -> list[int]:
+def _postgres_pids(database_name: str | None) -> list[int]:
+    """The server processes of this database's connections (their title is "postgres: USER DATABASE ...")."""
+    if not database_name:
+        return []
     pids = []
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
             try:
-                if (entry / "comm").read_text().strip() == "postgres":
+                if f" {database_name} " in (entry / "cmdline").read_bytes().decode(errors="replace"):
                     pids.append(int(entry.name))
             except OSError:
                 pass
     return pids
 
 
-def cpu_snapshot(master_pid: int) -> dict:
-    """CPU seconds so far: gunicorn's workers, all postgres processes, and the whole machine (busy, total)."""
+def cpu_snapshot(master_pid: int, database_name: str | None) -> dict:
+    """CPU seconds so far: gunicorn's workers, the PostgreSQL backends serving them (not the server's shared
+    processes such as the WAL writer), wrk, and the whole machine (busy, total)."""
     cpu = Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]
     values = [int(v) for v in cpu[:8]]
     idle = values[3] + values[4]
     return {"workers": sum(_process_cpu(pid) for pid in _children(master_pid)),
-            "postgres": sum(_process_cpu(pid) for pid in _postgres_pids()),
+            "postgres": sum(_process_cpu(pid) for pid in _postgres_pids(database_name)),
             "busy": (sum(values) - idle) / TICK, "total": sum(values) / TICK,
             "client": resource.getrusage(resource.RUSAGE_CHILDREN).ru_utime
                       + resource.getrusage(resource.RUSAGE_CHILDREN).ru_stime}
@@ -318,10 +322,10 @@ def run_wrk(port, token, numbered, expected, connections, threads, workdir, phas
     }
 
 
-def phase_with_cpu(master_pid, **kwargs):
-    before = cpu_snapshot(master_pid)
+def phase_with_cpu(master_pid, database_name, **kwargs):
+    before = cpu_snapshot(master_pid, database_name)
     result = run_wrk(**kwargs)
-    after = cpu_snapshot(master_pid)
+    after = cpu_snapshot(master_pid, database_name)
     n = max(result["requests"], 1)
     result["worker_cpu_ms_per_req"] = round((after["workers"] - before["workers"]) * 1000 / n, 2)
     result["postgres_cpu_ms_per_req"] = round((after["postgres"] - before["postgres"]) * 1000 / n, 2)
@@ -343,19 +347,20 @@ def one_run(args, number):
         port = args.port or free_port()
         process = start_gunicorn(database.url, SECRET_KEY, port, workdir / "gunicorn.log", workers=args.workers)
         load_before = os.getloadavg()[0]
+        pg_name = getattr(database, "name", None)
         numbered = list(enumerate(secrets[:args.tickets]))
         common = dict(port=port, token=token, threads=args.wrk_threads, workdir=workdir,
                       timeout=max(120.0, args.tickets / 10))
         phases = {
-            "admit": phase_with_cpu(process.pid, numbered=numbered, expected="admitted", connections=args.clients,
+            "admit": phase_with_cpu(process.pid, pg_name, numbered=numbered, expected="admitted", connections=args.clients,
                                     phase="admit", nonce_tag="" if args.no_nonce else f"r{number}a", **common),
-            "repeat": phase_with_cpu(process.pid, numbered=numbered, expected="already_checked_in",
+            "repeat": phase_with_cpu(process.pid, pg_name, numbered=numbered, expected="already_checked_in",
                                      connections=args.clients, phase="repeat",
                                      nonce_tag="" if args.no_nonce else f"r{number}b", **common),
         }
         if args.single_tickets:
             phases["single"] = phase_with_cpu(
-                process.pid, numbered=list(enumerate(secrets))[args.tickets:], expected="admitted", connections=1,
+                process.pid, pg_name, numbered=list(enumerate(secrets))[args.tickets:], expected="admitted", connections=1,
                 phase="single", nonce_tag="" if args.no_nonce else f"r{number}c", **common)
         stop_gunicorn(process)
         process = None
