@@ -4,7 +4,7 @@ import secrets
 from datetime import timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 
 from .. import clock
 from ..errors import DomainError
@@ -104,9 +104,13 @@ def revoke(device: Device, at=None) -> None:
     db.session.commit()
 
 
+# Built once: every door API request looks its device up (see bench/RESULTS.md on statement building costs).
+DEVICE_BY_TOKEN = select(Device).where(Device.token_hash == bindparam("token_hash"))
+
+
 def device_for_token(token: str) -> Device | None:
     """The active device a bearer token belongs to, or None."""
     if not token or len(token) > 200:
         return None
-    device = db.session.execute(select(Device).where(Device.token_hash == hash_secret(token))).scalar_one_or_none()
+    device = db.session.execute(DEVICE_BY_TOKEN, {"token_hash": hash_secret(token)}).scalar_one_or_none()
     return device if device is not None and device.is_active else None

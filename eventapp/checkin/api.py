@@ -12,12 +12,13 @@ from flask_login import current_user
 
 from ..auth.devices import device_for_token
 from ..errors import DomainError
-from ..extensions import csrf
+from ..extensions import csrf, limiter
 from . import services
 from .openapi import openapi_document
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)  # bearer-token clients have no CSRF token; session clients are checked in `door_actor`
+limiter.exempt(bp)  # the door must never be told to wait; only staff with a valid credential get this far
 
 DOOR_ROLES = ("door", "organiser")
 MAX_SECRET_LENGTH = 256

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from .. import clock
@@ -25,10 +25,30 @@ from .models import ADMITTED, ALREADY, NOT_CHECKED_IN, UNDONE, UNKNOWN, CheckinS
 MAX_NONCE_LENGTH = 64
 
 
+# The door's hot path runs Core statements built once at import: building and caching an ORM statement
+# anew for every scan cost more CPU than the database work itself (bench/RESULTS.md, "Where the time goes").
+_registration, _scan = Registration.__table__, CheckinScan.__table__
 # The columns the door shows and decides on: loaded with RETURNING on admission, with a SELECT otherwise.
-DOOR_COLUMNS = (Registration.id, Registration.event_id, Registration.name, Registration.organisation_name,
-                Registration.participation, Registration.status, Registration.source, Registration.checked_in_at,
-                Registration.checked_in_by)
+DOOR_COLUMNS = tuple(_registration.c[name] for name in (
+    "id", "event_id", "name", "organisation_name", "participation", "status", "source", "checked_in_at",
+    "checked_in_by"))
+ADMIT = (update(_registration)
+         .where(_registration.c.ticket_secret == bindparam("secret"), _registration.c.status == CONFIRMED,
+                _registration.c.checked_in_at.is_(None))
+         .values(checked_in_at=bindparam("admitted_at"), checked_in_by=bindparam("admitted_by"))
+         .returning(*DOOR_COLUMNS))
+UNDO = (update(_registration)
+        .where(_registration.c.ticket_secret == bindparam("secret"), _registration.c.checked_in_at.is_not(None))
+        .values(checked_in_at=None, checked_in_by=None))
+BY_TICKET = select(*DOOR_COLUMNS).where(_registration.c.ticket_secret == bindparam("secret"))
+BY_ID = select(*DOOR_COLUMNS).where(_registration.c.id == bindparam("id"))
+EARLIER_ATTEMPT = select(_scan.c.verdict, _scan.c.registration_id).where(
+    _scan.c.actor_key == bindparam("actor_key"), _scan.c.nonce == bindparam("nonce"))
+APPEND_LOG = insert(_scan)
+
+
+def _run(statement, **params):
+    return db.session.connection().execute(statement, params)
 
 
 @dataclass
@@ -68,35 +88,28 @@ def _refusal(registration: Registration | None) -> str:
 
 def _find_by_ticket(secret: str | None):
     """The ticket's registration as a row of DOOR_COLUMNS, or None."""
-    if secret is None:
-        return None
-    return db.session.execute(select(*DOOR_COLUMNS).where(Registration.ticket_secret == secret)).one_or_none()
+    return _run(BY_TICKET, secret=secret).one_or_none() if secret is not None else None
 
 
-def _earlier_attempt(actor, nonce: str | None) -> CheckinScan | None:
-    if not nonce:
-        return None
-    return db.session.execute(
-        select(CheckinScan).where(CheckinScan.actor_key == actor.actor_key, CheckinScan.nonce == nonce)
-    ).scalar_one_or_none()
+def _earlier_attempt(actor, nonce: str | None):
+    """The logged attempt this credential made with this nonce (its verdict and registration id), if any."""
+    return _run(EARLIER_ATTEMPT, actor_key=actor.actor_key, nonce=nonce).one_or_none() if nonce else None
 
 
-def _replay(scan: CheckinScan) -> Verdict:
+def _replay(attempt) -> Verdict:
     """The first attempt's verdict again, with the ticket's current state."""
-    person = scan.registration
-    return Verdict(scan.verdict, person, person.checked_in_at if person else None,
+    person = _run(BY_ID, id=attempt.registration_id).one_or_none() if attempt.registration_id else None
+    return Verdict(attempt.verdict, person, person.checked_in_at if person else None,
                    person.checked_in_by if person else None, replayed=True)
 
 
 def _append_log(event_id: int, registration, action: str, verdict: str, actor, nonce, at) -> None:
-    # A Core INSERT: the door's hot path has no use for the ORM's unit of work here.
-    db.session.execute(insert(CheckinScan).values(
-        event_id=event_id, registration_id=registration.id if registration else None, at=at, action=action,
-        verdict=verdict, entrance=actor.display_name, actor_key=actor.actor_key, actor_name=actor.display_name,
-        nonce=nonce or None))
+    _run(APPEND_LOG, event_id=event_id, registration_id=registration.id if registration else None, at=at,
+         action=action, verdict=verdict, entrance=actor.display_name, actor_key=actor.actor_key,
+         actor_name=actor.display_name, nonce=nonce or None)
 
 
-def _commit_or_replay(actor, nonce: str | None) -> CheckinScan | None:
+def _commit_or_replay(actor, nonce: str | None):
     """Commit the attempt; if the same nonce won the race meanwhile, roll back and return that attempt."""
     try:
         db.session.commit()
@@ -117,14 +130,7 @@ def _check_nonce(nonce) -> str | None:
 
 def _admit(secret: str, actor, at):
     """The one conditional UPDATE: returns the admitted registration's row, or None if it was not admissible."""
-    return db.session.execute(
-        update(Registration)
-        .where(Registration.ticket_secret == secret, Registration.status == CONFIRMED,
-               Registration.checked_in_at.is_(None))
-        .values(checked_in_at=at, checked_in_by=actor.display_name)
-        .returning(*DOOR_COLUMNS)
-        .execution_options(synchronize_session=False)
-    ).one_or_none()
+    return _run(ADMIT, secret=secret, admitted_at=at, admitted_by=actor.display_name).one_or_none()
 
 
 def check_in(raw_secret: str, actor, nonce: str | None = None, action: str = "scan", at=None) -> Verdict:
@@ -152,18 +158,12 @@ def undo(raw_secret: str, actor, nonce: str | None = None, at=None) -> Verdict:
     if earlier is not None:
         return _replay(earlier)
     at = at or clock.now()
-    event_id = require_event().id
     secret = clean_secret(raw_secret)
-    undone = secret is not None and db.session.execute(
-        update(Registration)
-        .where(Registration.ticket_secret == secret, Registration.event_id == event_id,
-               Registration.checked_in_at.is_not(None))
-        .values(checked_in_at=None, checked_in_by=None)
-        .execution_options(synchronize_session=False)
-    ).rowcount == 1
+    undone = secret is not None and _run(UNDO, secret=secret).rowcount == 1
     registration = _find_by_ticket(secret)
     verdict = UNDONE if undone else (NOT_CHECKED_IN if registration else UNKNOWN)
-    _append_log(event_id, registration, "undo", verdict, actor, nonce, at)
+    _append_log(registration.event_id if registration else require_event().id, registration, "undo", verdict,
+                actor, nonce, at)
     won_by = _commit_or_replay(actor, nonce)
     return _replay(won_by) if won_by is not None else Verdict(verdict, registration)
 
