@@ -109,9 +109,10 @@ def _append_log(event_id: int, registration, action: str, verdict: str, actor, n
          actor_name=actor.display_name, nonce=nonce or None)
 
 
-def _commit_or_replay(actor, nonce: str | None):
-    """Commit the attempt; if the same nonce won the race meanwhile, roll back and return that attempt."""
+def _log_and_commit(event_id: int, registration, action: str, verdict: str, actor, nonce, at):
+    """Log and commit the attempt; if the same nonce won the race meanwhile, roll back and return that attempt."""
     try:
+        _append_log(event_id, registration, action, verdict, actor, nonce, at)
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
@@ -144,8 +145,8 @@ def check_in(raw_secret: str, actor, nonce: str | None = None, action: str = "sc
     admitted = _admit(secret, actor, at) if secret is not None else None
     person = admitted or _find_by_ticket(secret)
     verdict = ADMITTED if admitted else _refusal(person)
-    _append_log(person.event_id if person else require_event().id, person, action, verdict, actor, nonce, at)
-    won_by = _commit_or_replay(actor, nonce)
+    won_by = _log_and_commit(person.event_id if person else require_event().id, person, action, verdict, actor,
+                             nonce, at)
     if won_by is not None:
         return _replay(won_by)
     return Verdict(verdict, person, person.checked_in_at if person else None, person.checked_in_by if person else None)
@@ -162,9 +163,8 @@ def undo(raw_secret: str, actor, nonce: str | None = None, at=None) -> Verdict:
     undone = secret is not None and _run(UNDO, secret=secret).rowcount == 1
     registration = _find_by_ticket(secret)
     verdict = UNDONE if undone else (NOT_CHECKED_IN if registration else UNKNOWN)
-    _append_log(registration.event_id if registration else require_event().id, registration, "undo", verdict,
-                actor, nonce, at)
-    won_by = _commit_or_replay(actor, nonce)
+    won_by = _log_and_commit(registration.event_id if registration else require_event().id, registration, "undo",
+                             verdict, actor, nonce, at)
     return _replay(won_by) if won_by is not None else Verdict(verdict, registration)
 
 
