@@ -13,7 +13,12 @@ TEXT = {"filters": [strip]}
 class ActionForm(FlaskForm):
     """A one-button action (cancel, resend, ...): the CSRF token plus a marker an empty POST lacks."""
 
-    confirm = HiddenField(default="1", validators=[DataRequired()])
+    confirm = HiddenField(validators=[DataRequired()])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_submitted():
+            self.confirm.data = "1"  # rendered into the page; a POST without it (a bare request) is refused
 
 
 class NotesForm(ActionForm):

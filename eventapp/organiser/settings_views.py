@@ -51,17 +51,27 @@ def staff_page():
     return _staff_page(form, status=200 if not form.errors else 422)
 
 
-@bp.route("/staff/<int:user_id>/<any(disable, enable):change>", methods=["POST"])
-@organiser_only
-def staff_active(user_id, change):
+def _set_active(user_id: int, active: bool):
     user = staff.get_user(user_id) or abort(404)
     if not ActionForm().validate_on_submit():
         abort(400)
     try:
-        staff.set_active(user, change == "enable", current_user)
+        staff.set_active(user, active, current_user)
     except DomainError as error:
         flash(error.message, "error")
     return redirect(url_for("organiser.staff_page"))
+
+
+@bp.route("/staff/<int:user_id>/disable", methods=["POST"])
+@organiser_only
+def staff_disable(user_id):
+    return _set_active(user_id, False)
+
+
+@bp.route("/staff/<int:user_id>/enable", methods=["POST"])
+@organiser_only
+def staff_enable(user_id):
+    return _set_active(user_id, True)
 
 
 @bp.route("/staff/<int:user_id>/reset", methods=["POST"])
