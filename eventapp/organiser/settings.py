@@ -45,7 +45,8 @@ def _new_values(data: dict) -> dict:
         raise DomainError("unknown_mode", _("Unknown registration mode."))
     if data["end_time"] <= data["start_time"]:
         raise DomainError("ends_before_start", _("The end time must be after the start time."), "end_time")
-    values = {field: data[field] for field in PLAIN_FIELDS}
+    values = {field: "" if data.get(field) is None else data[field] for field in PLAIN_FIELDS}
+    values["walk_ins_beyond_capacity"] = bool(data.get("walk_ins_beyond_capacity"))
     values["starts_at"] = _to_utc(data["date"], data["start_time"])
     values["ends_at"] = _to_utc(data["date"], data["end_time"])
     values["registration_opens_at"] = _to_utc(data["opens_date"], time(0)) if data.get("opens_date") else None
