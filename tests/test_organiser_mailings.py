@@ -118,3 +118,15 @@ def test_settings_page_round_trip(client, make_event, frozen_clock):
     bad = client.post("/organiser/settings?lang=en", data={**form, "end_time": "08:00"})
     assert bad.status_code == 422 and "The end time must be after the start time." in bad.get_data(as_text=True)
     assert date(2027, 3, 26) == settings.form_values(event)["date"]
+
+
+def test_announcing_through_the_settings_page(client, make_event, make_registration, frozen_clock):
+    event = make_event()
+    make_registration()
+    login_as(client)
+    form = {"title": event.title, "date": "2027-03-26", "start_time": "10:00", "end_time": "12:30", "capacity": "250",
+            "registration_mode": "open", "walk_ins_beyond_capacity": "y", "contact_email": "tessa@example.org",
+            "venue_name": "Nieuwspoort", "announce": "y", "csrf_token": token_of(client, "/organiser/settings")}
+    response = client.post("/organiser/settings?lang=en", data=form, follow_redirects=True)
+    assert "The change has been announced to 1 registrant." in response.get_data(as_text=True)
+    assert db.session.execute(select(Mailing)).scalar_one().kind == "announcement"

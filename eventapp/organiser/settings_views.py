@@ -1,6 +1,7 @@
 """Settings pages: the event, and the staff accounts."""
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from ..auth.services import staff_users
@@ -26,7 +27,8 @@ def settings_page():
         else:
             flash(_("The settings have been saved.") if outcome["changed"] else _("Nothing was changed."), "success")
             if outcome["announced"]:
-                flash(_("The change has been announced to %(n)d registrants.", n=outcome["announced"]), "success")
+                flash(ngettext("The change has been announced to %(num)d registrant.",
+                               "The change has been announced to %(num)d registrants.", outcome["announced"]), "success")
             return redirect(url_for("organiser.settings_page"))
     return render_template("organiser/settings.html", form=form), 200 if not form.errors else 422
 
