@@ -48,3 +48,14 @@ def test_no_one_disables_themselves_and_taken_addresses_are_refused(client, make
     with pytest.raises(DomainError, match="email_taken"):
         staff.add(me.email, "", "door", me)
     assert db.session.scalar(select(db.func.count()).select_from(AuditEntry)) == 0
+
+
+def test_staff_page_lists_devices(client, make_event, frozen_clock):
+    from eventapp.auth.models import Device
+
+    make_event()
+    db.session.add(Device(name="Ingang 1", role="door", created_at=frozen_clock.now(), revoked_at=frozen_clock.now()))
+    db.session.commit()
+    login_as(client)
+    page = client.get("/organiser/staff?lang=en").get_data(as_text=True)
+    assert "Ingang 1" in page and "Revoked" in page

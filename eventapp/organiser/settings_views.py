@@ -34,7 +34,7 @@ def settings_page():
 
 
 def _staff_page(form=None, password=None, user=None, status=200):
-    return render_template("organiser/staff.html", users=staff_users(), form=form or StaffForm(),
+    return render_template("organiser/staff.html", users=staff_users(), devices=staff.devices(), form=form or StaffForm(),
                            action=ActionForm(), password=password, password_user=user), status
 
 

@@ -2,7 +2,7 @@
 from flask_babel import gettext as _
 
 from ..auth import services as accounts
-from ..auth.models import StaffUser
+from ..auth.models import Device, StaffUser
 from ..errors import DomainError
 from ..extensions import db
 from .audit import actor_of, record
@@ -41,3 +41,8 @@ def reset_password(user: StaffUser, actor) -> str:
     password = accounts.reset_password(user)
     db.session.commit()
     return password
+
+
+def devices() -> list[Device]:
+    """Paired door and signing devices (created and revoked on the door's own pages), newest first."""
+    return list(db.session.scalars(db.select(Device).order_by(Device.id.desc())))
