@@ -45,6 +45,12 @@ def test_find_cancel_and_see_the_waitlist_promoted(page, full_event):
     search(page, lang, "sara zeeman")  # no accent, lower case: still found
     expect(page.get_by_role("status").filter(has_text="registration found")).to_have_text("1 registration found")
     page.get_by_role("link", name="Sára Zeeman").click()
+    asked = []
+    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
+    page.get_by_role("button", name=t(lang, "Cancel registration")).click()  # dismissed: nothing happens
+    assert asked and "Sára Zeeman" in asked[0]
+    assert stored("sara@example.org").status == "confirmed"
+    page.once("dialog", lambda dialog: dialog.accept())
     page.get_by_role("button", name=t(lang, "Cancel registration")).click()
     expect(page.get_by_text(t(lang, "The registration has been cancelled."))).to_be_visible()
     expect(page.locator("[data-status]").first).to_have_text(t(lang, "Cancelled"))
