@@ -55,11 +55,11 @@ def upgrade():
 
 
 def downgrade():
-    with op.batch_alter_table("event") as batch:
-        batch.drop_column("registration_mode")
-    with op.batch_alter_table("registration") as batch:
-        batch.drop_column("anonymised_at")
-        batch.drop_column("internal_notes")
+    # Plain ALTER TABLE ... DROP COLUMN (SQLite 3.35+): a batch copy of "event" or "registration" would
+    # have to drop a table that other tables' foreign keys point at, which SQLite refuses.
+    op.drop_column("event", "registration_mode")
+    op.drop_column("registration", "anonymised_at")
+    op.drop_column("registration", "internal_notes")
     with op.batch_alter_table("outbox_message") as batch:
         batch.drop_index(batch.f("ix_outbox_message_mailing_id"))
         batch.drop_column("mailing_id")
