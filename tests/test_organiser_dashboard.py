@@ -34,6 +34,9 @@ def test_partners_arrived_signed_and_missing(app, make_event, make_registration,
     assert numbers["partners_missing"] == ["Stichting Leergeld"]
     assert (numbers["confirmed"], numbers["waitlisted"], numbers["checked_in"], numbers["commitments"]) == (3, 1, 1, 3)
     assert numbers["urgent"] is False
+    board = dashboard.partner_board(event, at=event.starts_at)
+    assert {row["name"]: (row["arrived"], row["signed"]) for row in board["partners"]} == {
+        "Gemeente Arnhem": (True, False), "GGD Gelderland": (False, True), "Stichting Leergeld": (False, False)}
     assert dashboard.live_numbers(at=event.starts_at - timedelta(minutes=29))["urgent"] is True
 
 

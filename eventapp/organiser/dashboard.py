@@ -51,8 +51,9 @@ def partner_board(event, at=None) -> dict:
     rows = partners(event.id)
     arrived_orgs, signed = _arrived_organisation_ids(event.id), signed_partner_ids(event.id)
     missing = [p for p in rows if p.organisation_id not in arrived_orgs and p.id not in signed]
-    return {"total": len(rows), "arrived": sum(p.organisation_id in arrived_orgs for p in rows),
-            "signed": sum(p.id in signed for p in rows), "missing": missing,
+    table = [{"name": p.name, "arrived": p.organisation_id in arrived_orgs, "signed": p.id in signed} for p in rows]
+    return {"total": len(rows), "arrived": sum(row["arrived"] for row in table),
+            "signed": sum(row["signed"] for row in table), "missing": missing, "partners": table,
             "urgent": event.starts_at - CEREMONY_WARNING <= at < event.ends_at}
 
 

@@ -7,6 +7,7 @@ from playwright.sync_api import expect
 
 from eventapp.auth.services import create_user
 from eventapp.extensions import db
+from test_organiser import add_partner
 from tests.browser.test_rsvp_browser import AXE, AXE_URL, axe_problems, no_horizontal_scroll, stored, t
 
 pytestmark = pytest.mark.browser
@@ -21,6 +22,7 @@ def full_event(make_event, make_registration, frozen_clock):
     seated = make_registration(name="Sára Zeeman", organisation="Gemeente Zaanstad", email="sara@example.org")
     waiting = make_registration(name="Wim Wachter", organisation="GGD Hollands Noorden", email="wim@example.org")
     assert (seated.status, waiting.status) == ("confirmed", "waitlisted")
+    add_partner(event, seated)  # the dashboard's partner table has a row
     create_user("organiser@example.org", "organiser", PASSWORD, name="Tessa")
     return event
 
