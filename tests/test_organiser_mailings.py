@@ -130,3 +130,29 @@ def test_announcing_through_the_settings_page(client, make_event, make_registrat
     response = client.post("/organiser/settings?lang=en", data=form, follow_redirects=True)
     assert "The change has been announced to 1 registrant." in response.get_data(as_text=True)
     assert db.session.execute(select(Mailing)).scalar_one().kind == "announcement"
+
+
+def test_a_mailing_is_all_or_nothing(app, make_event, make_registration, frozen_clock, monkeypatch):
+    """A failure while writing the second mail leaves neither the mailing nor the first mail behind."""
+    import pytest
+
+    from eventapp.mail import services as mail_services
+
+    make_event()
+    make_registration(send_mail=False)
+    make_registration(send_mail=False)
+    real_queue, written = mail_services.queue_mail, []
+
+    def failing_queue(*args, **kwargs):
+        if written:
+            raise RuntimeError("disk full")
+        written.append(real_queue(*args, **kwargs))
+        return written[-1]
+
+    monkeypatch.setattr(mailings, "queue_mail", failing_queue)
+    with pytest.raises(RuntimeError):
+        mailings.send(TEXT, {}, "org@example.org")
+    db.session.rollback()
+    assert db.session.scalar(select(db.func.count()).select_from(Mailing)) == 0
+    assert db.session.scalar(select(db.func.count()).select_from(OutboxMessage)) == 0
+    assert db.session.scalar(select(db.func.count()).select_from(AuditEntry)) == 0
