@@ -40,3 +40,33 @@ def authenticate(email: str, password: str) -> StaffUser:
     if user is None or not user.check_password(password or "") or not user.active:
         raise DomainError("bad_login", _("E-mail address or password is not correct."))
     return user
+
+
+def new_password() -> str:
+    """A random password for a new or reset account, shown once to the organiser who made it."""
+    import secrets
+
+    return secrets.token_urlsafe(12)
+
+
+def set_active(user: StaffUser, active: bool) -> None:
+    """Disable or re-enable an account (no commit: the caller's service commits with its audit row).
+
+    A disabled user's session ends at its next request: the user loader refuses inactive users.
+    """
+    user.active = active
+
+
+def disable_user(user: StaffUser) -> None:
+    set_active(user, False)
+
+
+def reset_password(user: StaffUser) -> str:
+    """Give the account a new random password and return it (no commit)."""
+    password = new_password()
+    user.set_password(password)
+    return password
+
+
+def staff_users() -> list[StaffUser]:
+    return list(db.session.scalars(select(StaffUser).order_by(StaffUser.role, StaffUser.email)))

@@ -23,6 +23,8 @@ class Event(db.Model):
     organisers = db.Column(db.String(500), nullable=False, default="")  # one per line
     # Door policy: may walk-ins be admitted when every seat is taken? (The room, not the seat count, is the limit.)
     walk_ins_beyond_capacity = db.Column(db.Boolean, nullable=False, default=True)
+    # "open": anyone may RSVP; "invitation": only invitation links register (enforced by the invitations domain).
+    registration_mode = db.Column(db.String(20), nullable=False, default="open", server_default="open")
     # Bumped by every seat-changing transaction: the row lock it takes serialises seat counting.
     seat_sequence = db.Column(db.Integer, nullable=False, default=0)
 

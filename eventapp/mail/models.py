@@ -19,6 +19,8 @@ class OutboxMessage(db.Model):
     # time: a slow or failing PDF never holds up or loses the RSVP, it is simply retried.
     attachments = db.Column(db.JSON, nullable=False, default=list)
     registration_id = db.Column(db.Integer, db.ForeignKey("registration.id"), nullable=True, index=True)
+    # The organisers' mailing (organiser.models.Mailing) this mail belongs to, for its progress page.
+    mailing_id = db.Column(db.Integer, nullable=True, index=True)
     status = db.Column(db.String(20), nullable=False, default=QUEUED, index=True)
     attempts = db.Column(db.Integer, nullable=False, default=0)
     last_error = db.Column(db.Text, nullable=True)

@@ -57,6 +57,9 @@ class Registration(db.Model):
     checked_in_by = db.Column(db.String(200), nullable=True)  # device or staff name, as shown at the door
     # How the registration came in: rsvp (the public form), walk_in (at the door), organiser (by hand), invitation.
     source = db.Column(db.String(20), nullable=False, default="rsvp")
+    # Organisers' own remarks about this registration; never shown to the registrant.
+    internal_notes = db.Column(db.Text, nullable=False, default="", server_default="")
+    anonymised_at = db.Column(db.DateTime, nullable=True)  # set once the person's details have been erased
 
     organisation = db.relationship("Organisation", lazy="joined")
     event = db.relationship("Event")

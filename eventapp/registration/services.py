@@ -174,8 +174,12 @@ def _renew(registration: Registration, data: dict, sequence: int, at) -> None:
     registration.sequence = sequence
 
 
-def register(data: dict, at=None, send_mail: bool = True) -> Outcome:
-    """Take a seat or a waitlist place for the person in `data`, with their tickets and confirmation mail."""
+def register(data: dict, at=None, send_mail: bool = True, source: str = "rsvp", actor: str = "registrant",
+             journal=None) -> Outcome:
+    """Take a seat or a waitlist place for the person in `data`, with their tickets and confirmation mail.
+
+    `journal(registration)`, if given, is called just before the commit (the console's audit row).
+    """
     at = at or clock.now()
     event = require_event()
     state = registration_state(event, at)
@@ -201,18 +205,24 @@ def register(data: dict, at=None, send_mail: bool = True) -> Outcome:
     _apply_details(registration, data)
     db.session.add(registration)
     db.session.flush()
+    registration.source = source
     _set_signatory_data(registration, data)
-    _log(registration, "registered", "registrant", registration.status)
+    _log(registration, "registered", actor, registration.status)
     position = waitlist_position(registration)
     if send_mail:
         messages.append(notify("confirmation" if registration.status == CONFIRMED else "waitlisted", registration, position))
+    if journal:
+        journal(registration)
     db.session.commit()
     deliver_after_commit([m.id for m in messages])
     return Outcome(registration, waitlist_position=position)
 
 
-def change(registration: Registration, data: dict, actor: str = "registrant", at=None) -> list[str]:
-    """Update a registrant's details and tell them; return the changed field names (none: nothing saved)."""
+def change(registration: Registration, data: dict, actor: str = "registrant", at=None, journal=None) -> list[str]:
+    """Update a registrant's details and tell them; return the changed field names (none: nothing saved).
+
+    `journal(changes)`, if given, is called with {field: [old, new]} just before the commit.
+    """
     at = at or clock.now()
     _check_rsvp_data(data, new_registration=False)
     # Take the event's lock like register() and cancel(): two saves of one form (a double click, the
@@ -231,6 +241,8 @@ def change(registration: Registration, data: dict, actor: str = "registrant", at
     # Old and new values, so that an earlier "A4" text is never lost by an edit.
     _log(registration, "changed", actor, json.dumps(changed, ensure_ascii=False, default=str))
     message = notify("changed", registration, waitlist_position(registration))
+    if journal:
+        journal(changed)
     db.session.commit()
     deliver_after_commit([message.id])
     return sorted(changed)
@@ -255,8 +267,11 @@ def fill_free_seats(event, at=None) -> list[Registration]:
     return promoted
 
 
-def cancel(registration: Registration, actor: str = "registrant", at=None) -> list[Registration]:
-    """Cancel a registration; a freed seat goes at once to the longest-waiting person. Returns who was promoted."""
+def cancel(registration: Registration, actor: str = "registrant", at=None, journal=None) -> list[Registration]:
+    """Cancel a registration; a freed seat goes at once to the longest-waiting person. Returns who was promoted.
+
+    `journal(promoted)`, if given, is called with the promoted registrations just before the commit.
+    """
     at = at or clock.now()
     lock_seats(registration.event_id)
     db.session.refresh(registration)
@@ -271,6 +286,8 @@ def cancel(registration: Registration, actor: str = "registrant", at=None) -> li
     # Once the event has begun a freed seat is no use to anyone: no "a seat is yours" mail at noon.
     promoted = fill_free_seats(registration.event, at) if at < registration.event.starts_at else []
     messages += [notify("promoted", person) for person in promoted]
+    if journal:
+        journal(promoted)
     db.session.commit()
     deliver_after_commit([m.id for m in messages])
     return promoted
@@ -303,3 +320,33 @@ def add_walk_in(event, name: str, organisation: str, email: str, sequence: int, 
     db.session.flush()
     _log(registration, "registered", "door", "walk_in")
     return registration
+
+
+def move_from_waitlist(registration: Registration, actor: str, at=None, journal=None) -> Registration:
+    """Give a waitlisted person a seat now (an organiser's decision, even when every seat is taken)."""
+    at = at or clock.now()
+    lock_seats(registration.event_id)
+    db.session.refresh(registration)
+    if registration.status != WAITLISTED:
+        _refuse("not_waitlisted", _("This registration is not on the waitlist."))
+    registration.status = CONFIRMED
+    registration.promoted_at = registration.updated_at = at
+    _log(registration, "promoted", actor)
+    message = notify("promoted", registration)
+    if journal:
+        journal(registration)
+    db.session.commit()
+    deliver_after_commit([message.id])
+    return registration
+
+
+def resend_ticket(registration: Registration, actor: str, journal=None) -> None:
+    """Send the confirmation with the ticket again (lost mail, new phone)."""
+    if registration.status != CONFIRMED:
+        raise DomainError("no_ticket", _("Only a confirmed registration has a ticket."))
+    message = notify("confirmation", registration)
+    _log(registration, "ticket_resent", actor)
+    if journal:
+        journal(registration)
+    db.session.commit()
+    deliver_after_commit([message.id])
