@@ -13,7 +13,7 @@ from .services import authenticate
 
 bp = Blueprint("auth", __name__)
 
-HOME_BY_ROLE = {"organiser": "mail.outbox", "door": "event.index", "signing": "signing.station"}
+HOME_BY_ROLE = {"organiser": "mail.outbox", "door": "event.index", "signing": "signing.station_home"}
 
 
 @login_manager.user_loader
