@@ -104,6 +104,7 @@ def merge_partners(source_id: int, target_id: int, actor: str) -> Partner:
 
 def set_running_order(order: dict[int, int | None], actor: str) -> None:
     """Give partners their place in the ceremony ({partner_id: place or None})."""
+    require_event()
     for partner_id, place in order.items():
         partner = get_partner(partner_id)
         if partner.running_order != place:
