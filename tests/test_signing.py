@@ -19,7 +19,7 @@ from eventapp.signing import partners as partner_services
 from eventapp.signing import queries
 from eventapp.signing.evidence import first_break
 from eventapp.signing.models import Partner, PartnerLog, PledgeVersion, Signature
-from eventapp.signing.services import SignInput, Station, current_pledge, save_pledge, sign
+from eventapp.signing.services import SignInput, Station, current_pledge, save_pledge, sign, withdraw
 
 PLEDGE = "Ja, Wij bovenstaande partijen zetten ons in tegen kinderarmoede."
 STATION = Station(device_name="Tafel 1", user_name="", client_ip="10.0.0.7", user_agent="pytest")
@@ -215,9 +215,30 @@ def test_one_partner_may_have_two_signatories(signatory):
 def test_a_withdrawal_is_a_new_record_and_leaves_the_wall(signatory):
     person = signatory()
     [record] = sign_for(person)
-    sign_for(person, kind="withdrawal", corrects_id=record.id)
+    withdrawal = withdraw(record.partner_id, "Verkeerde organisatie gekozen", Station(user_name="Tessa"))
+    assert (withdrawal.kind, withdrawal.corrects_id, withdrawal.sequence) == ("withdrawal", record.id, 2)
+    assert db.session.get(Signature, record.id).record_hash == record.record_hash  # the original stays
     assert queries.wall_feed(person.event_id)["signed"] == 0
     assert first_break() is None
+    with pytest.raises(DomainError) as refused:
+        withdraw(record.partner_id, "nogmaals", Station(user_name="Tessa"))
+    assert refused.value.code == "not_signed"
+
+
+def test_a_correction_is_a_new_record_that_becomes_the_standing_one(signatory):
+    person = signatory()
+    [record] = sign_for(person)
+    [correction] = sign_for(person, kind="correction", corrects_id=record.id, signer_name="Anouk de Vries-Smit")
+    assert queries.effective_signatures(person.event_id)[record.partner_id].id == correction.id
+    assert first_break() is None
+
+
+def test_the_registration_must_belong_to_an_organisation_that_signs(signatory):
+    delft = signatory("Gemeente Delft")
+    signatory("Gemeente Leiden")
+    with pytest.raises(DomainError) as refused:
+        sign_for(delft, partner=partner_named("Gemeente Leiden"))
+    assert refused.value.code == "registration_mismatch"
 
 
 def test_the_station_records_its_device_ip_and_user_agent(signatory):

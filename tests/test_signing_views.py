@@ -207,3 +207,21 @@ def test_organiser_edits_the_pledge_and_sees_versions(client, signatory):
     assert response.status_code == 302
     html = client.get("/organiser/pledge?lang=en").get_data(as_text=True)
     assert "version 2" in html and "version 1" in html
+
+
+def test_organiser_withdraws_a_signature_which_leaves_the_wall_and_stays_in_the_chain(client, signatory, runner):
+    person = signatory("Gemeente Delft")
+    [record] = sign_for(person)
+    login(client, "organiser")
+    partner = partner_named("Gemeente Delft")
+    page = client.get(f"/organiser/partners/{partner.id}")
+    assert record.verification_code in page.get_data(as_text=True)
+    assert client.get(f"/organiser/signatures/{record.id}.png").data == record.image_png
+    token = csrf_token_from(page.get_data(as_text=True))
+    response = client.post(f"/organiser/partners/{partner.id}/withdraw", data={"csrf_token": token, "reason": "Dubbel"})
+    assert response.status_code == 302
+    db.session.expire_all()
+    kinds = db.session.execute(select(Signature.kind).order_by(Signature.sequence)).scalars().all()
+    assert kinds == ["signature", "withdrawal"]
+    assert services.wall_link(person.event_id) and client.get("/wall/feed.json").get_json()["signed"] == 0
+    assert runner.invoke(args=["pledge", "verify"]).exit_code == 0

@@ -32,6 +32,11 @@ class PaperForm(FlaskForm):
     scan = FileField(_l("Scan of the signed paper (PDF, PNG or JPEG, optional)"))
 
 
+class WithdrawForm(FlaskForm):
+    reason = StringField(_l("Reason for the withdrawal"), validators=[DataRequired(_l("Please fill in this field.")),
+                                                                      Length(max=200), printable_text])
+
+
 class PledgeForm(FlaskForm):
     text = TextAreaField(_l("Pledge text"), validators=[DataRequired(_l("Please fill in this field."))],
                          render_kw={"rows": 18})

@@ -9,8 +9,9 @@ from ..extensions import db
 from ..security import role_required
 from . import partners as partner_services
 from . import queries, services
-from .forms import ActionForm, MergeForm, PaperForm, PartnerNameForm, PledgeForm
-from .models import Partner
+from .forms import ActionForm, MergeForm, PaperForm, PartnerNameForm, PledgeForm, WithdrawForm
+from .station import station
+from .models import Partner, Signature
 from .views import bp
 
 
@@ -67,7 +68,9 @@ def _detail(partner: Partner, status: int = 200, **forms):
     merge.target.choices = [(p.id, p.name) for p in others]
     return render_template("signing/partner.html", partner=partner, people=partner_services.signatories(partner),
                            name_form=forms.get("name_form") or PartnerNameForm(obj=partner), merge_form=merge,
-                           paper_form=forms.get("paper_form") or PaperForm(), error=forms.get("error")), status
+                           paper_form=forms.get("paper_form") or PaperForm(), error=forms.get("error"),
+                           withdraw_form=forms.get("withdraw_form") or WithdrawForm(),
+                           signature=queries.effective_signatures(partner.event_id).get(partner.id)), status
 
 
 @bp.route("/organiser/partners/<int:partner_id>", methods=["GET", "POST"])
@@ -115,6 +118,31 @@ def partner_paper(partner_id):
         return _detail(found, 400, paper_form=form, error=error.message)
     flash(_("Marked as signed on paper."), "success")
     return redirect(url_for("signing.partner", partner_id=partner_id))
+
+
+@bp.route("/organiser/partners/<int:partner_id>/withdraw", methods=["POST"])
+@role_required("organiser")
+def partner_withdraw(partner_id):
+    """Withdraw the partner's signature: a new record in the chain, the original stays."""
+    found = partner_services.get_partner(partner_id)
+    form = WithdrawForm()
+    try:
+        if not form.validate_on_submit():
+            raise DomainError("invalid", _("Please give a reason."))
+        services.withdraw(partner_id, form.reason.data, station(current_user, request))
+    except DomainError as error:
+        return _detail(found, 400, withdraw_form=form, error=error.message)
+    flash(_("The signature has been withdrawn."), "success")
+    return redirect(url_for("signing.partner", partner_id=partner_id))
+
+
+@bp.route("/organiser/signatures/<int:signature_id>.png")
+@role_required("organiser")
+def signature_image(signature_id):
+    record = db.session.get(Signature, signature_id)
+    if record is None or not record.image_png:
+        abort(404)
+    return Response(record.image_png, mimetype="image/png")
 
 
 @bp.route("/organiser/partners/<int:partner_id>/scan")

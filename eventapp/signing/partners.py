@@ -13,7 +13,7 @@ from .checks import check_name, scan_type
 from .models import Partner, PartnerLog, Signature
 
 
-def _log(partner: Partner, action: str, actor: str, detail: dict | None = None) -> None:
+def log_partner(partner: Partner, action: str, actor: str, detail: dict | None = None) -> None:
     db.session.add(PartnerLog(partner_id=partner.id, at=clock.now(), action=action, actor=actor,
                               detail=json.dumps(detail or {}, ensure_ascii=False, default=str)))
 
@@ -43,7 +43,7 @@ def ensure_partner(registration: Registration) -> Partner | None:
                           created_at=clock.now(), active=True)
         db.session.add(partner)
         db.session.flush()
-        _log(partner, "added", "registration", {"registration_id": registration.id})
+        log_partner(partner, "added", "registration", {"registration_id": registration.id})
     return partner
 
 
@@ -67,7 +67,7 @@ def add_partner(name: str, actor: str) -> Partner:
     partner = Partner(event_id=event.id, organisation_id=organisation.id, name=name, created_at=clock.now())
     db.session.add(partner)
     db.session.flush()
-    _log(partner, "added", actor)
+    log_partner(partner, "added", actor)
     db.session.commit()
     return partner
 
@@ -77,7 +77,7 @@ def rename_partner(partner_id: int, name: str, actor: str) -> Partner:
     partner = get_partner(partner_id)
     name = check_name(name, "name")
     if name != partner.name:
-        _log(partner, "renamed", actor, {"name": [partner.name, name]})
+        log_partner(partner, "renamed", actor, {"name": [partner.name, name]})
         partner.name = name
         db.session.commit()
     return partner
@@ -96,8 +96,8 @@ def merge_partners(source_id: int, target_id: int, actor: str) -> Partner:
         target.paper_signed_at, target.paper_scan, target.paper_scan_type = (
             source.paper_signed_at, source.paper_scan, source.paper_scan_type)
     source.active, source.merged_into_id, source.running_order = False, target.id, None
-    _log(source, "merged_into", actor, {"target": target.id, "name": target.name})
-    _log(target, "merged_from", actor, {"source": source.id, "name": source.name})
+    log_partner(source, "merged_into", actor, {"target": target.id, "name": target.name})
+    log_partner(target, "merged_from", actor, {"source": source.id, "name": source.name})
     db.session.commit()
     return target
 
@@ -108,7 +108,7 @@ def set_running_order(order: dict[int, int | None], actor: str) -> None:
     for partner_id, place in order.items():
         partner = get_partner(partner_id)
         if partner.running_order != place:
-            _log(partner, "running_order", actor, {"running_order": [partner.running_order, place]})
+            log_partner(partner, "running_order", actor, {"running_order": [partner.running_order, place]})
             partner.running_order = place
     db.session.commit()
 
@@ -120,7 +120,7 @@ def mark_paper_signed(partner_id: int, scan: bytes | None, actor: str, at=None) 
     partner.paper_signed_at = at or clock.now()
     if scan:
         partner.paper_scan, partner.paper_scan_type = scan, content_type
-    _log(partner, "paper_signed", actor, {"scan": content_type, "bytes": len(scan or b"")})
+    log_partner(partner, "paper_signed", actor, {"scan": content_type, "bytes": len(scan or b"")})
     db.session.commit()
     return partner
 

@@ -16,7 +16,7 @@ from ..security import clean_secret, new_secret
 from .checks import check_name, check_signature_png, check_strokes
 from .evidence import GENESIS, seal, tail
 from .models import PledgeVersion, Signature, WallLink, text_hash
-from .partners import ensure_partner, get_partner, partner_of_organisation  # noqa: F401 - ensure_partner is public here
+from .partners import ensure_partner, get_partner, log_partner, partner_of_organisation  # noqa: F401 - ensure_partner is public here
 
 # Two stations confirming at the same moment both aim at the same next sequence; the loser retries
 # on the new tail. Each retry means another station won, so this bounds the number of stations.
@@ -94,29 +94,74 @@ def sign(data: SignInput, station: Station, at=None) -> list[Signature]:
     signer_name = check_name(data.signer_name, "signer_name")
     signer_function = check_name(data.signer_function, "signer_function", required=False)
     partner_ids = list(dict.fromkeys(data.partner_ids))
+    if data.kind not in ("signature", "correction"):
+        raise DomainError("bad_kind", "withdrawals go through withdraw()")
     if not partner_ids:
         raise DomainError("no_partner", _("Choose the organisation that signs."))
-    registration = db.session.get(Registration, data.registration_id) if data.registration_id else None
+    registration = _registration_of(data.registration_id, partner_ids)
     pledge = current_pledge(event.id)
     if pledge is None:
         raise DomainError("no_pledge", _("There is no pledge text yet."))
     fields = dict(signer_name=signer_name, signer_function=signer_function, image_png=image, strokes=strokes,
                   kind=data.kind, corrects_id=data.corrects_id, pledge_version_id=pledge.id,
                   pledge_sha256=pledge.sha256, registration_id=registration.id if registration else None,
-                  device_name=station.device_name[:100], user_name=station.user_name[:200],
-                  client_ip=station.client_ip[:64], user_agent=station.user_agent[:500])
+                  **_station_fields(station))
+    mail = (lambda records: _queue_signed_mail(registration, records)) if registration else None
+    records, message = _extend_chain(event.id, partner_ids, fields, at, mail)
+    deliver_after_commit([message.id] if message else [])
+    return records
+
+
+def _station_fields(station: Station) -> dict:
+    return dict(device_name=station.device_name[:100], user_name=station.user_name[:200],
+                client_ip=station.client_ip[:64], user_agent=station.user_agent[:500])
+
+
+def _extend_chain(event_id: int, partner_ids: list[int], fields: dict, at, queue=None):
+    """Append the records at the tail and commit once; on a raced sequence, retry on the new tail."""
     for _attempt in range(MAX_CHAIN_ATTEMPTS):
-        signed_at = at or clock.now()
         try:
-            records = _append(event.id, partner_ids, fields, signed_at)
-            message = _queue_signed_mail(registration, records) if registration else None
+            records = _append(event_id, partner_ids, fields, at or clock.now())
+            message = queue(records) if queue else None
             db.session.commit()
         except IntegrityError:
             db.session.rollback()  # another station took this sequence: build again on the new tail
             continue
-        deliver_after_commit([message.id] if message else [])
-        return records
+        return records, message
     raise DomainError("chain_busy", _("The signature could not be stored; please try again."))
+
+
+def _registration_of(registration_id: int | None, partner_ids: list[int]) -> Registration | None:
+    """The signatory's registration, which must belong to one of the organisations signing."""
+    registration = db.session.get(Registration, registration_id) if registration_id else None
+    if registration is None:
+        return None
+    partner = partner_of_organisation(registration.organisation_id)
+    if partner is None or partner.id not in partner_ids:
+        raise DomainError("registration_mismatch", _("This signatory is not registered for the organisation that signs."))
+    return registration
+
+
+def withdraw(partner_id: int, reason: str, station: Station, at=None) -> Signature:
+    """Append a withdrawal of the partner's standing signature (the signature itself stays in the chain)."""
+    from .queries import effective_signatures
+
+    event = require_event()
+    standing = effective_signatures(event.id).get(get_partner(partner_id).id)
+    if standing is None:
+        raise DomainError("not_signed", _("This partner has no signature to withdraw."))
+    reason = check_name(reason, "reason")
+    fields = dict(signer_name=standing.signer_name, signer_function=standing.signer_function, image_png=None,
+                  strokes="[]", kind="withdrawal", corrects_id=standing.id,
+                  pledge_version_id=standing.pledge_version_id, pledge_sha256=standing.pledge_sha256,
+                  registration_id=standing.registration_id, **_station_fields(station))
+
+    def note_reason(records):
+        log_partner(records[0].partner, "signature_withdrawn", station.user_name or station.device_name,
+                    {"signature": standing.id, "reason": reason})
+
+    [record], _message = _extend_chain(event.id, [partner_id], fields, at, note_reason)
+    return record
 
 
 def _append(event_id: int, partner_ids: list[int], fields: dict, signed_at) -> list[Signature]:

@@ -5,7 +5,8 @@
   if (!wall) { return; }
   var feedUrl = wall.getAttribute("data-feed");
   var list = document.getElementById("wall-list");
-  var latest = document.getElementById("wall-latest");
+  var latestOrganisation = document.getElementById("wall-latest-org");
+  var latestSigner = document.getElementById("wall-latest-signer");
   var offline = document.getElementById("wall-offline");
   var INTERVAL = 1500, MAX_DELAY = 30000;
   var delay = INTERVAL, shown = {};
@@ -36,12 +37,14 @@
       if (!shown[entry.key]) {
         shown[entry.key] = entryNode(entry);
         list.insertBefore(shown[entry.key], list.firstChild);
-        latest.textContent = entry.organisation;
+        latestOrganisation.textContent = entry.organisation;
+        latestSigner.textContent = entry.signer;
       }
     });
     Object.keys(shown).forEach(function (key) {  // a withdrawal disappears from the wall
       if (!keys[key]) { list.removeChild(shown[key]); delete shown[key]; }
     });
+    list.classList.toggle("wall-many", feed.entries.length > 24);
   }
 
   function poll() {

@@ -125,3 +125,28 @@ def test_signing_pages_pass_axe(browser, live_server, signatory, lang):
         violations += axe_problems(page)
     assert not violations, "\n".join(violations)
     assert not problems, problems
+
+
+def test_sixty_signed_partners_fit_on_one_16_9_wall(browser, live_server, signatory, tmp_path):
+    from test_signing import sign_for
+
+    people = [signatory(f"Gemeente Voorbeeldstad-Noord {n:02d}", name=f"Wethouder Jansen-de Vries {n:02d}")
+              for n in range(60)]
+    for person in people:
+        sign_for(person)
+    secret = services.wall_link(people[0].event_id).secret
+    problems = []
+    wall = open_page(browser, live_server, PROJECTOR, problems)
+    wall.goto(f"/wall/{secret}")
+    expect(wall.locator("#wall-signed")).to_have_text("60")
+    expect(wall.locator("#wall-list li")).to_have_count(60)
+    wall.wait_for_timeout(1500)  # let the entries' fade-in finish (for the screenshot below)
+    wall.screenshot(path=str(tmp_path / "wall-60.png"))
+    shown = wall.locator("#wall-list").evaluate("""list => {
+        const box = list.getBoundingClientRect();
+        return [...list.children].every(item => item.getBoundingClientRect().bottom <= box.bottom)
+            && box.bottom <= window.innerHeight
+            && [...list.querySelectorAll('.wall-org')].every(name => name.scrollWidth <= name.clientWidth);
+    }""")
+    assert shown, f"some of the 60 names are cut off: see {tmp_path / 'wall-60.png'}"
+    assert not problems, problems
