@@ -275,3 +275,17 @@ def test_bad_signature_input_is_refused_with_a_clear_message_and_nothing_stored(
         sign_for(person, **kw)
     assert refused.value.code == code and refused.value.message != code
     assert db.session.scalar(select(Signature.id)) is None
+
+
+def test_a_paired_device_is_recorded_as_the_device_and_a_staff_member_as_the_user(app):
+    from flask import Flask
+
+    from eventapp.auth.models import Device, StaffUser
+    from eventapp.signing.station import station
+
+    with Flask(__name__).test_request_context(headers={"User-Agent": "Tablet"}, environ_base={"REMOTE_ADDR": "10.1.2.3"}):
+        from flask import request
+        tablet = station(Device(name="Tafel 1", role="signing"), request)
+        person = station(StaffUser(email="t@example.org", name="Tessa", role="signing"), request)
+    assert (tablet.device_name, tablet.user_name, tablet.client_ip, tablet.user_agent) == ("Tafel 1", "", "10.1.2.3", "Tablet")
+    assert (person.device_name, person.user_name) == ("", "Tessa")
