@@ -225,3 +225,16 @@ def test_organiser_withdraws_a_signature_which_leaves_the_wall_and_stays_in_the_
     assert kinds == ["signature", "withdrawal"]
     assert services.wall_link(person.event_id) and client.get("/wall/feed.json").get_json()["signed"] == 0
     assert runner.invoke(args=["pledge", "verify"]).exit_code == 0
+
+
+def test_one_signatory_signs_for_several_partners_at_the_station(client, signatory):
+    person = signatory("Gemeente Den Haag")
+    signatory("Gemeente Rijswijk")
+    signatory("Gemeente Delft")
+    login(client, "signing")
+    rijswijk = partner_named("Gemeente Rijswijk")
+    response = post_signature(client, partner_named("Gemeente Den Haag"), person, also_for=[str(rijswijk.id)])
+    assert response.status_code == 200
+    done = client.get(response.get_json()["done_url"]).get_data(as_text=True)
+    assert "Gemeente Den Haag" in done and "Gemeente Rijswijk" in done and "Gemeente Delft" not in done
+    assert client.get("/wall/feed.json").get_json()["signed"] == 2

@@ -1,5 +1,6 @@
 """Read-only questions other domains ask about partners and signatures (the console, print views)."""
 from sqlalchemy import select
+from sqlalchemy.orm import defer
 
 from ..extensions import db
 from .models import Partner, Signature
@@ -16,8 +17,10 @@ def partners(event_id: int) -> list[Partner]:
 def effective_signatures(event_id: int) -> dict[int, Signature]:
     """Each partner's standing signature record: the latest signature or correction not withdrawn since."""
     standing: dict[int, Signature] = {}
+    # The image and strokes stay unloaded until asked for: the wall polls this every 1.5 s.
     records = db.session.execute(
         select(Signature).where(Signature.event_id == event_id).order_by(Signature.sequence)
+        .options(defer(Signature.image_png), defer(Signature.strokes))
     ).scalars()
     for record in records:
         if record.kind == "withdrawal":
