@@ -268,6 +268,8 @@ def png_header(width, height) -> bytes:
     ({"strokes": "not json"}, "strokes_empty"),
     ({"signer_name": "<script>alert(1)</script>"}, "signer_name_markup"),
     ({"signer_name": "   "}, "signer_name_missing"),
+    ({"signer_name": "Anouk\x00"}, "signer_name_characters"),
+    ({"signer_name": "A" * 201}, "signer_name_too_long"),
 ])
 def test_bad_signature_input_is_refused_with_a_clear_message_and_nothing_stored(signatory, kw, code):
     person = signatory()

@@ -60,6 +60,8 @@ def _points(stroke) -> list:
 def check_name(value: str | None, field: str, required: bool = True) -> str:
     """A person's or organisation's name: trimmed, bounded, no markup characters."""
     value = " ".join((value or "").split())
+    if any(ord(c) < 32 for c in value):  # PostgreSQL cannot even store a NUL byte
+        raise DomainError(f"{field}_characters", _("This field contains characters that cannot be stored."), field)
     if required and not value:
         raise DomainError(f"{field}_missing", _("Please fill in this field."), field)
     if len(value) > MAX_NAME_LENGTH:
