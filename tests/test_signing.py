@@ -9,12 +9,12 @@ import zlib
 
 import pytest
 from PIL import Image, ImageDraw
-from sqlalchemy import select, text, update
+from sqlalchemy import select, text
 
 from conftest import registration_data
 from eventapp.errors import DomainError
 from eventapp.extensions import db
-from eventapp.registration.services import cancel, change, register
+from eventapp.registration.services import change, register
 from eventapp.signing import partners as partner_services
 from eventapp.signing import queries
 from eventapp.signing.evidence import first_break

@@ -2,7 +2,6 @@
 import io
 import re
 
-import pytest
 from sqlalchemy import select
 
 from conftest import csrf_token_from
