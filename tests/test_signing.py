@@ -183,6 +183,15 @@ def test_altering_one_stored_record_breaks_the_chain_at_that_record(signatory, r
     assert "record_hash does not match" in result.output
 
 
+def test_an_altered_pledge_text_is_named_by_verify(signatory, runner):
+    [record] = sign_for(signatory())
+    db.session.execute(text("UPDATE pledge_version SET text = 'Iets anders' WHERE id = :id"), {"id": record.pledge_version_id})
+    db.session.commit()
+    result = runner.invoke(args=["pledge", "verify"])
+    assert result.exit_code == 1
+    assert f"record id {record.id}, sequence 1" in result.output and "pledge text" in result.output
+
+
 def test_a_deleted_record_breaks_the_chain_at_the_next_one(signatory):
     records = [sign_for(signatory(f"Organisatie {n}"))[0] for n in range(3)]
     db.session.execute(text("DELETE FROM signature WHERE id = :id"), {"id": records[1].id})

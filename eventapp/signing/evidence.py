@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from ..extensions import db
-from .models import Signature
+from .models import PledgeVersion, Signature, text_hash
 
 GENESIS = "0" * 64  # prev_hash of the first record
 
@@ -66,6 +66,8 @@ class Break:
 def first_break() -> Break | None:
     """Recompute the whole chain in sequence order; None when every record is intact and linked."""
     prev_hash, expected_sequence = GENESIS, 1
+    # The text each record signed must still hash to what the record holds: the exact text stays recoverable.
+    texts = {version.id: text_hash(version.text) for version in db.session.execute(select(PledgeVersion)).scalars()}
     for record in db.session.execute(select(Signature).order_by(Signature.sequence)).scalars():
         if record.sequence != expected_sequence:
             return Break(record, f"sequence {record.sequence}, expected {expected_sequence}")
@@ -73,6 +75,8 @@ def first_break() -> Break | None:
             return Break(record, "prev_hash does not match the record before it")
         if record_hash(record, prev_hash) != record.record_hash:
             return Break(record, "record_hash does not match its evidence")
+        if texts.get(record.pledge_version_id) != record.pledge_sha256:
+            return Break(record, "the stored pledge text no longer matches the SHA-256 it signed")
         prev_hash, expected_sequence = record.record_hash, expected_sequence + 1
     return None
 
