@@ -134,9 +134,12 @@ def test_the_wall_needs_its_secret_link_or_a_staff_login(client, signatory):
     assert set(feed["entries"][0]) == {"key", "organisation", "signer"}  # nothing personal beyond the names
 
 
-def test_organisers_see_the_wall_link(client, signing_event):
+def test_organisers_see_the_wall_link_and_how_many_signed(client, signatory):
+    sign_for(signatory("Gemeente Delft"))
+    signatory("Gemeente Leiden")
     login(client, "organiser")
-    html = client.get("/organiser/partners").get_data(as_text=True)
+    html = client.get("/organiser/partners?lang=en").get_data(as_text=True)
+    assert "1 of 2 partners have signed." in html
     link = re.search(r'href="(http://[^"]+/wall/[A-Z0-9]+)"', html).group(1)
     assert client.get(link.split("localhost", 1)[-1]).status_code == 200
 

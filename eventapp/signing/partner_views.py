@@ -21,6 +21,7 @@ def _overview(status: int = 200, add_form=None, error: str | None = None):
     return render_template(
         "signing/partners.html", event=event, partners=listed, add_form=add_form or PartnerNameForm(),
         order_form=ActionForm(), signatures=queries.effective_signatures(event.id), error=error,
+        signed_count=len(queries.signed_partner_ids(event.id) & {p.id for p in listed}),
         people={p.id: partner_services.signatories(p) for p in listed},
         wall_url=url_for("signing.wall_by_link", secret=services.wall_link(event.id).secret, _external=True),
     ), status
