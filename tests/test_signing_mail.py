@@ -30,3 +30,19 @@ def test_names_with_markup_are_text_in_the_pdf(app, smtp, signatory):
     deliver()
     text = pdf_text(attachment(only(smtp.to(person.email)), "pledge.pdf"))
     assert "<b>Stichting</b> <script>alert(1)</script>" in text
+
+
+def test_the_full_pledge_and_signature_fit_on_one_a4_page(app, signatory):
+    from pathlib import Path
+
+    from eventapp.signing.pdf import signed_pledge_pdf
+    from eventapp.signing.services import save_pledge
+
+    person = signatory("Gemeente Delft")
+    demo_text = Path(app.root_path, "event", "demo_data", "pledge_nl.txt").read_text(encoding="utf-8")
+    save_pledge(demo_text, "Tessa")
+    records = sign_for(person)
+    with app.test_request_context():
+        pdf = PdfReader(io.BytesIO(signed_pledge_pdf(records)))
+    assert len(pdf.pages) == 1
+    assert "monitoring" in pdf.pages[0].extract_text() and records[0].verification_code in pdf.pages[0].extract_text()
