@@ -70,6 +70,7 @@ def _register_blueprints(app: Flask) -> None:
     from .organiser.views import bp as organiser_bp
     from .registration.views import bp as registration_bp
     from .signing.views import bp as signing_bp
+    from .signing import pdf as _signing_pdf  # noqa: F401 - registers the signed pledge's mail attachment builder
     from .tickets import attachments  # noqa: F401 - registers the ticket's mail attachment builders
     from .tickets.views import bp as tickets_bp
 

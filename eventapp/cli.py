@@ -5,6 +5,7 @@ import click
 from flask import current_app
 
 from .errors import DomainError
+from .signing.cli import register_pledge_commands
 
 
 def _fail(error: DomainError):
@@ -85,6 +86,8 @@ def register_commands(app) -> None:
         counts = deliver()
         click.echo(f"Sent {counts['sent']}, failed {counts['failed']}. Outbox now: {outbox_summary()}")
         sys.exit(1 if counts["failed"] else 0)
+
+    register_pledge_commands(app)
 
     @app.cli.command("backup")
     @click.argument("target", type=click.Path(dir_okay=False, writable=True))

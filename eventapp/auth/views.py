@@ -13,7 +13,7 @@ from .services import authenticate
 
 bp = Blueprint("auth", __name__)
 
-HOME_BY_ROLE = {"organiser": "organiser.dashboard_page", "door": "checkin.scanner", "signing": "event.index"}
+HOME_BY_ROLE = {"organiser": "organiser.dashboard_page", "door": "checkin.scanner", "signing": "signing.station_home"}
 
 
 @login_manager.user_loader

@@ -13,6 +13,7 @@ from ..extensions import db
 from ..mail.models import OutboxMessage
 from ..mail.services import deliver_after_commit
 from ..security import clean_secret, new_secret
+from ..signing.partners import ensure_partner
 from .models import (CANCELLED, CONFIRMED, WAITLISTED, Commitment, Organisation, Registration,
                      RegistrationLog, SuggestedPartner, normalise_name)
 from .notifications import notify
@@ -207,6 +208,7 @@ def register(data: dict, at=None, send_mail: bool = True, source: str = "rsvp", 
     db.session.flush()
     registration.source = source
     _set_signatory_data(registration, data)
+    ensure_partner(registration)
     _log(registration, "registered", actor, registration.status)
     position = waitlist_position(registration)
     if send_mail:
@@ -234,6 +236,7 @@ def change(registration: Registration, data: dict, actor: str = "registrant", at
     if registration.status == CANCELLED:
         _refuse("cancelled", _("This registration has been cancelled."))
     changed = {**_apply_details(registration, data), **_set_signatory_data(registration, data)}
+    ensure_partner(registration)
     if not changed:
         db.session.rollback()  # nothing to save, log or mail
         return []

@@ -31,6 +31,8 @@ class Partner(db.Model):
     paper_scan_type = db.Column(db.String(40), nullable=True)
     active = db.Column(db.Boolean, nullable=False, default=True)  # False once merged into another partner
     created_at = db.Column(db.DateTime, nullable=False)
+    # The partner this one was merged into (two spellings of one organisation); its registrants follow.
+    merged_into_id = db.Column(db.Integer, db.ForeignKey("partner.id"), nullable=True)
 
     organisation = db.relationship("Organisation")
 
@@ -69,3 +71,23 @@ class Signature(db.Model):
         """The short form printed on the PDF and the sheet: the first 12 hex digits in groups of four."""
         head = self.record_hash[:12].upper()
         return "-".join(head[i:i + 4] for i in range(0, 12, 4))
+
+
+class PartnerLog(db.Model):
+    """Append-only journal of organiser changes to partners: add, edit, merge, order, paper signature."""
+
+    id = db.Column(db.Integer, primary_key=True)
+    partner_id = db.Column(db.Integer, db.ForeignKey("partner.id"), nullable=False, index=True)
+    at = db.Column(db.DateTime, nullable=False)
+    action = db.Column(db.String(40), nullable=False)
+    actor = db.Column(db.String(200), nullable=False, default="")
+    detail = db.Column(db.Text, nullable=False, default="")
+
+
+class WallLink(db.Model):
+    """The secret link that opens the projector's live wall without a staff login."""
+
+    id = db.Column(db.Integer, primary_key=True)
+    event_id = db.Column(db.Integer, db.ForeignKey("event.id"), nullable=False, unique=True)
+    secret = db.Column(db.String(40), nullable=False, unique=True)
+    created_at = db.Column(db.DateTime, nullable=False)

@@ -73,8 +73,38 @@ def upgrade():
         batch.add_column(sa.Column("number", sa.Integer(), nullable=False, server_default="1"))
         batch.add_column(sa.Column("created_by", sa.String(length=200), nullable=False, server_default=""))
 
+    with op.batch_alter_table("partner") as batch:
+        batch.add_column(sa.Column("merged_into_id", sa.Integer(), nullable=True))
+        batch.create_foreign_key(batch.f("fk_partner_merged_into_id_partner"), "partner", ["merged_into_id"], ["id"])
+
+    op.create_table("partner_log",
+    sa.Column("id", sa.Integer(), nullable=False),
+    sa.Column("partner_id", sa.Integer(), nullable=False),
+    sa.Column("at", sa.DateTime(), nullable=False),
+    sa.Column("action", sa.String(length=40), nullable=False),
+    sa.Column("actor", sa.String(length=200), nullable=False),
+    sa.Column("detail", sa.Text(), nullable=False),
+    sa.ForeignKeyConstraint(["partner_id"], ["partner.id"], name=op.f("fk_partner_log_partner_id_partner")),
+    sa.PrimaryKeyConstraint("id", name=op.f("pk_partner_log"))
+    )
+    with op.batch_alter_table("partner_log", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_partner_log_partner_id"), ["partner_id"], unique=False)
+
+    op.create_table("wall_link",
+    sa.Column("id", sa.Integer(), nullable=False),
+    sa.Column("event_id", sa.Integer(), nullable=False),
+    sa.Column("secret", sa.String(length=40), nullable=False),
+    sa.Column("created_at", sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(["event_id"], ["event.id"], name=op.f("fk_wall_link_event_id_event")),
+    sa.PrimaryKeyConstraint("id", name=op.f("pk_wall_link")),
+    sa.UniqueConstraint("event_id", name=op.f("uq_wall_link_event_id")),
+    sa.UniqueConstraint("secret", name=op.f("uq_wall_link_secret"))
+    )
+
 
 def downgrade():
+    op.drop_table("wall_link")
+    op.drop_table("partner_log")
     with op.batch_alter_table("pledge_version") as batch:
         batch.drop_column("created_by")
         batch.drop_column("number")
