@@ -14,6 +14,7 @@ from eventapp.organiser import services
 from eventapp.organiser.models import AuditEntry
 from eventapp.organiser.queries import RegistrationFilter, matching
 from eventapp.registration.models import Registration
+from eventapp.signing.partners import ensure_partner
 from eventapp.signing.models import Partner, PledgeVersion, Signature, text_hash
 
 PASSWORD = "correct horse battery"
@@ -38,8 +39,9 @@ def token_of(client, url):
 
 def add_partner(event, registration, signed=False, at=datetime(2027, 3, 26, 9, 0), sequence=1):
     """A Partner for the registration's organisation, optionally with a drawn signature record."""
-    partner = Partner(event_id=event.id, organisation_id=registration.organisation_id,
-                      name=registration.organisation_name, created_at=at)
+    # A signatory's RSVP already made its organisation a partner; anyone else's organisation is added here.
+    partner = ensure_partner(registration) or Partner(event_id=event.id, organisation_id=registration.organisation_id,
+                                                      name=registration.organisation_name, created_at=at)
     db.session.add(partner)
     db.session.flush()
     if signed:
