@@ -75,6 +75,8 @@ def _send_batch(service):
     try:
         batch, _count = service(ids)
     except DomainError as error:
+        if error.code != "nothing_to_send":
+            raise  # e.g. no event yet: the error page says so
         flash(error.message, "error")
         return redirect(url_for("invitations.index"))
     return redirect(url_for("invitations.progress", batch=batch))
