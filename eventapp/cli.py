@@ -13,6 +13,10 @@ def _fail(error: DomainError):
 
 
 def register_commands(app) -> None:
+    from .invitations.cli import register_invitation_commands
+
+    register_invitation_commands(app)
+
     @app.cli.command("seed-demo")
     @click.option("--attendees", default=0, show_default=True, type=click.IntRange(min=0), help="Also add this many plausible demo registrations.")
     def seed_demo_command(attendees):

@@ -231,3 +231,16 @@ def test_invitation_pages_are_for_organisers_only(app, client, make_event):
     login(client, "door@example.org")
     for url in ("/organiser/invitations/", "/organiser/invitations/import", "/organiser/invitations/suggested"):
         assert client.get(url).status_code == 403
+
+
+def test_cli_checks_then_imports_and_sends(app, runner, make_event, tmp_path):
+    make_event()
+    path = tmp_path / "list.csv"
+    path.write_bytes(GOOD_AND_BAD_CSV)
+    checked = runner.invoke(args=["invitations", "import", str(path)])
+    assert "line 3: email_invalid" in checked.output and count(Invitation) == 0
+    imported = runner.invoke(args=["invitations", "import", str(path), "--yes"])
+    assert "Imported 2 invitees." in imported.output and count(Invitation) == 2
+    sent = runner.invoke(args=["invitations", "send"])
+    assert sent.exit_code == 0 and "Queued 2 mails." in sent.output
+    assert runner.invoke(args=["invitations", "send"]).exit_code == 1  # nothing left to send
