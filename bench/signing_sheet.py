@@ -1,6 +1,7 @@
 """Time the signing sheet for 60 partners (half drawn signatures, half empty boxes) as PDF, on a fresh SQLite database.
 
-Measures two things, each --runs times, and prints the median, min and max:
+Measures two things, each --runs times, and prints the median, min and max of the wall-clock time and of
+this process's CPU time (the machine is shared: CPU time shows the work, wall time what an organiser waits):
   * service: building the sheet's data and rendering the PDF (printing.print_context + render_pdf);
   * request: GET /organiser/print/signing_sheet.pdf as a logged-in organiser, through the Flask app.
 
@@ -22,17 +23,23 @@ from test_printing import add_partners  # noqa: E402
 from test_security import login  # noqa: E402
 
 
-def timed(function, runs: int) -> list[float]:
-    times = []
+def timed(function, runs: int) -> tuple[list[float], list[float]]:
+    """Wall-clock and CPU seconds of each of `runs` calls."""
+    wall, cpu = [], []
     for _ in range(runs):
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         function()
-        times.append(time.perf_counter() - start)
-    return times
+        wall.append(time.perf_counter() - start)
+        cpu.append(time.process_time() - start_cpu)
+    return wall, cpu
 
 
-def summary(label: str, times: list[float]) -> str:
-    return f"{label:<8} median {statistics.median(times):.3f} s  min {min(times):.3f} s  max {max(times):.3f} s  ({len(times)} runs)"
+def summary(label: str, times: tuple[list[float], list[float]]) -> str:
+    lines = []
+    for kind, values in zip(("wall", "cpu"), times):
+        lines.append(f"{label:<8} {kind:<4} median {statistics.median(values):.3f} s  min {min(values):.3f} s  "
+                     f"max {max(values):.3f} s  ({len(values)} runs)")
+    return "\n".join(lines)
 
 
 def main() -> None:
@@ -65,7 +72,9 @@ def main() -> None:
             client = app.test_client()
             login(client, "bench@example.org")
             request = timed(lambda: client.get("/organiser/print/signing_sheet.pdf").data, args.runs)
-    print(f"{platform.python_implementation()} {platform.python_version()}, {args.partners} partners, PDF {len(pdf) // 1024} KiB")
+    load = " ".join(Path("/proc/loadavg").read_text().split()[:3]) if Path("/proc/loadavg").exists() else "?"
+    print(f"{platform.python_implementation()} {platform.python_version()}, {args.partners} partners, "
+          f"PDF {len(pdf) // 1024} KiB, load average after the runs: {load}")
     print(summary("service", service))
     print(summary("request", request))
 

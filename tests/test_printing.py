@@ -136,3 +136,18 @@ def test_print_index_and_empty_states(app, organiser, make_event):
     assert organiser.get("/organiser/print/unknown").status_code == 404
     assert organiser.get("/organiser/print/signing_sheet").status_code == 200
     assert organiser.get("/organiser/print/signing_sheet.pdf").status_code == 200
+
+
+def test_record_qr_opens_the_partners_search_in_the_console(app, organiser, make_event):
+    import base64
+    import re
+
+    import zxingcpp
+
+    event = make_event()
+    add_partners(event, 8)
+    html = organiser.get("/organiser/print/signing_sheet").get_data(as_text=True)
+    line = html.split("&lt;b&gt;Zorg &amp; Welzijn&lt;/b&gt;")[1]
+    data = re.search(r'class="record-qr" src="data:image/png;base64,([^"]+)"', line).group(1)
+    (code,) = zxingcpp.read_barcodes(Image.open(io.BytesIO(base64.b64decode(data))))
+    assert code.text == "http://testserver.local/organiser/registrations?q=%3Cb%3EZorg+%26+Welzijn%3C%2Fb%3E"

@@ -43,7 +43,8 @@ def png_data_uri(data: bytes) -> str:
 
 def link_qr_png(url: str) -> bytes:
     """A small QR code holding a link (for staff: from a printed line to its record in the console)."""
-    code = qrcode.QRCode(error_correction=ERROR_CORRECT_L, box_size=3, border=2)
+    # A fixed mask skips qrcode's trial of all eight (any mask scans): 60 codes in a quarter of the time.
+    code = qrcode.QRCode(error_correction=ERROR_CORRECT_L, box_size=3, border=2, mask_pattern=0)
     code.add_data(url)
     code.make(fit=True)
     buffer = io.BytesIO()
