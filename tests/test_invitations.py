@@ -244,3 +244,25 @@ def test_cli_checks_then_imports_and_sends(app, runner, make_event, tmp_path):
     sent = runner.invoke(args=["invitations", "send"])
     assert sent.exit_code == 0 and "Queued 2 mails." in sent.output
     assert runner.invoke(args=["invitations", "send"]).exit_code == 1  # nothing left to send
+
+
+def test_only_ticked_with_none_ticked_sends_nothing(app, organiser, make_event):
+    make_event()
+    invite(("A", "a@example.org"), ("B", "b@example.org"))
+    page = organiser.get("/organiser/invitations/").get_data(as_text=True)
+    organiser.post("/organiser/invitations/send", data={"csrf_token": csrf_token_from(page), "scope": "chosen"})
+    assert count(OutboxMessage) == 0
+    (b,) = [i for i in db.session.scalars(select(Invitation)) if i.email == "b@example.org"]
+    organiser.post("/organiser/invitations/send", data={"csrf_token": csrf_token_from(page), "scope": "chosen",
+                                                        "invitation": [str(b.id)]})
+    assert [m.recipient for m in db.session.scalars(select(OutboxMessage))] == ["b@example.org"]
+
+
+def test_invitee_registering_through_the_public_form_counts_as_answered(app, make_event):
+    make_event()
+    (invitation,) = invite(("Anouk", "anouk@example.org"))
+    services.send_invitations()
+    register(registration_data(email="Anouk@Example.org"))
+    assert invitation.state == "registered"
+    with pytest.raises(DomainError):
+        services.send_reminders()  # no one left to remind

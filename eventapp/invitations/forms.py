@@ -10,7 +10,6 @@ class UploadForm(FlaskForm):
                                  FileAllowed(["csv", "xlsx", "txt"], _l("Please upload a CSV file or an Excel workbook (.xlsx)."))])
 
 
-def chosen_ids(values: list[str]) -> list[int] | None:
-    """The ticked rows' numbers from a form, or None when none were ticked (meaning: all)."""
-    ids = [int(value) for value in values if value.isdigit()]
-    return ids or None
+def chosen_ids(values: list[str]) -> list[int]:
+    """The ticked rows' numbers from a form (ignoring anything that is not a number)."""
+    return [int(value) for value in values if value.isdigit()]

@@ -30,6 +30,12 @@ def find_invitation(secret: str) -> Invitation | None:
     return db.session.execute(select(Invitation).where(Invitation.secret == cleaned)).scalar_one_or_none()
 
 
+def _invitation_by_email(event_id: int, email: str) -> Invitation | None:
+    return db.session.execute(select(Invitation).where(Invitation.event_id == event_id,
+                                                       Invitation.email_normalised == email.strip().lower())
+                              ).scalar_one_or_none()
+
+
 def _invited_emails(event_id: int) -> set[str]:
     return set(db.session.scalars(select(Invitation.email_normalised).where(Invitation.event_id == event_id)))
 
@@ -176,6 +182,9 @@ def invitation_for_rsvp(event, data: dict) -> tuple[Invitation | None, dict]:
     invitation = find_invitation(data.get("invitation_secret") or "")
     if invitation is not None and invitation.event_id != event.id:
         invitation = None
+    if invitation is None and not invitation_required(event):
+        # An invitee who registers through the public form still counts as answered: no reminders.
+        invitation = _invitation_by_email(event.id, data.get("email") or "")
     if invitation_required(event):
         if invitation is None:
             raise DomainError("invitation_required", _("Registration for this event is by invitation only. Please use the personal link in your invitation."))

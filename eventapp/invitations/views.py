@@ -71,6 +71,7 @@ def _send_batch(service):
     form = ConfirmForm()
     if not form.validate_on_submit():
         abort(400)
+    # "Only the ticked ones" with none ticked sends nothing (never everyone by mistake).
     ids = None if request.form.get("scope") == "all" else chosen_ids(request.form.getlist("invitation"))
     try:
         batch, _count = service(ids)
@@ -102,7 +103,8 @@ def progress_json(batch):
 def suggested():
     form = ConfirmForm()
     if form.validate_on_submit():
-        created = services.invite_suggested(chosen_ids(request.form.getlist("suggestion")), current_user.display_name)
+        # None ticked means all: turning every suggestion into an invitation is the page's one action.
+        created = services.invite_suggested(chosen_ids(request.form.getlist("suggestion")) or None, current_user.display_name)
         flash(_("%(n)d invitations added. They are sent when you press “Send invitations”.", n=created), "success")
         return redirect(url_for("invitations.index"))
     return render_template("invitations/suggested.html", suggestions=services.suggested_partners(), form=form)

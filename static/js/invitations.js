@@ -10,6 +10,12 @@
     });
   });
 
+  // Ticking someone means "only the ticked ones": switch the scope so that a send never goes to all by mistake.
+  var chosen = document.querySelector('input[name="scope"][value="chosen"]');
+  document.querySelectorAll('input[name="invitation"], input.select-all[data-target="invitation"]').forEach(function (box) {
+    box.addEventListener("change", function () { if (box.checked && chosen) { chosen.checked = true; } });
+  });
+
   var panel = document.getElementById("progress");
   if (!panel) { return; }
   var bar = panel.querySelector("progress");
