@@ -49,6 +49,7 @@ def test_organiser_imports_sends_and_the_invitee_declines(page, make_event, froz
     problems += axe_problems(page)
     assert invitations() == []  # the preview saves nothing
     page.get_by_role("button", name=t(lang, "Import %(n)d invitees", n=2)).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(t(lang, "Invitations"))  # the import has committed
     assert [i.email for i in invitations()] == ["anouk@example.org", "cees@example.org"]
 
     page.get_by_role("button", name=t(lang, "Send invitations (not yet sent)")).click()
