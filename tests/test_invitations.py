@@ -266,3 +266,9 @@ def test_invitee_registering_through_the_public_form_counts_as_answered(app, mak
     assert invitation.state == "registered"
     with pytest.raises(DomainError):
         services.send_reminders()  # no one left to remind
+
+
+def test_uploaded_workbooks_are_parsed_with_xml_bomb_protection():
+    import openpyxl.xml
+
+    assert openpyxl.xml.DEFUSEDXML  # defusedxml is installed, so openpyxl refuses entity expansion

@@ -56,7 +56,8 @@ def test_organiser_imports_sends_and_the_invitee_declines(page, make_event, froz
     expect(page.get_by_role("heading", level=1)).to_have_text(t(lang, "Sending"))
     expect(page.locator('[data-count="queued"]')).to_have_text("2")
     problems += axe_problems(page)
-    for url in ("/organiser/exports/", "/organiser/print/", "/organiser/print/signing_sheet"):
+    for url in ("/organiser/exports/", "/organiser/print/", "/organiser/print/signing_sheet", "/organiser/print/badges",
+                "/organiser/print/commitments", "/organiser/invitations/suggested"):
         page.goto(url)
         problems += axe_problems(page)
     with page.expect_download() as download:
