@@ -128,7 +128,11 @@ def print_context(view: str) -> dict:
 def render_pdf(view: str, context: dict) -> bytes:
     """The print view as an A4 PDF, from the same template and print.css as the HTML page."""
     from weasyprint import CSS, HTML
+    from weasyprint.urls import URLFetcher
 
     html = render_template(f"organiser/print/{view}.html", pdf=True, **context)
     stylesheet = os.path.join(current_app.static_folder, "css", "print.css")
-    return HTML(string=html, base_url=current_app.static_folder).write_pdf(stylesheets=[CSS(filename=stylesheet)])
+    # The images are embedded as data: URIs; WeasyPrint may read nothing else (no file, no network).
+    embedded_only = URLFetcher(allowed_protocols=("data",))
+    return HTML(string=html, base_url=current_app.static_folder, url_fetcher=embedded_only).write_pdf(
+        stylesheets=[CSS(filename=stylesheet)])
