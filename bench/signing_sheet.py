@@ -59,7 +59,7 @@ def main() -> None:
         app = make_app(f"sqlite:///{tmp}/bench.sqlite", Path(tmp))
         with app.app_context():
             upgrade()
-            from datetime import datetime, timedelta
+            from datetime import datetime
             event = Event(title="Lancering Alliantie Kinderarmoede", starts_at=datetime(2027, 3, 26, 8, 30),
                           ends_at=datetime(2027, 3, 26, 11, 30), city="Den Haag", capacity=250)
             db.session.add(event)
