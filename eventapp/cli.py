@@ -14,9 +14,11 @@ def _fail(error: DomainError):
 
 
 def register_commands(app) -> None:
+    from .invitations.cli import register_invitation_commands
     from .organiser.commands import register_privacy_commands
 
     register_privacy_commands(app)
+    register_invitation_commands(app)
 
     @app.cli.command("seed-demo")
     @click.option("--attendees", default=0, show_default=True, type=click.IntRange(min=0), help="Also add this many plausible demo registrations.")

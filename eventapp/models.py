@@ -6,3 +6,4 @@ from .mail.models import OutboxMessage  # noqa: F401
 from .registration.models import Commitment, Organisation, Registration, RegistrationLog, SuggestedPartner  # noqa: F401
 from .signing.models import Partner, PledgeVersion, Signature  # noqa: F401
 from .organiser.models import AuditEntry, Mailing  # noqa: F401
+from .invitations.models import Invitation, InvitationImport, InvitationMail  # noqa: F401

@@ -2,8 +2,8 @@
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import (BooleanField, FieldList, Form, FormField, RadioField, SelectChoice, SelectField, StringField,
-                     TextAreaField)
+from wtforms import (BooleanField, FieldList, Form, FormField, HiddenField, RadioField, SelectChoice, SelectField,
+                     StringField, TextAreaField)
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, StopValidation, ValidationError
 
 from .choices import LANGUAGE_CHOICES, ORGANISATION_TYPES, PARTICIPATIONS
@@ -139,12 +139,23 @@ class RegistrationForm(DetailsForm):
     email = StringField(_l("E-mail"), validators=[DataRequired(_l("Please enter your e-mail address.")), Length(max=254), valid_email],
                         render_kw={"autocomplete": "email", "type": "email"}, **TEXT)
     privacy_consent = BooleanField(_l("I have read the privacy statement and agree that my details are used for this event."))
+    invitation = HiddenField(validators=[Optional(), Length(max=60)])  # the personal invitation link's secret
 
     def to_data(self) -> dict:
         data = super().to_data()
         data["email"] = self.email.data
         data["privacy_consent"] = bool(self.privacy_consent.data)
+        data["invitation_secret"] = self.invitation.data or ""
         return data
+
+    def fill_from_invitation(self, invitation) -> None:
+        """Pre-fill what the invitation already knows (an unknown link fills in nothing)."""
+        if invitation is None:
+            return
+        self.invitation.data = invitation.secret
+        self.name.data, self.email.data = invitation.name, invitation.email
+        self.organisation.data, self.organisation_type.data = invitation.organisation, invitation.organisation_type
+        self.language.data = invitation.language
 
 
 class ConfirmForm(FlaskForm):

@@ -189,6 +189,9 @@ def register(data: dict, at=None, send_mail: bool = True, source: str = "rsvp", 
     if state != "open":
         raise DomainError("registration_closed", _("Registration for this event is closed."))
     _check_rsvp_data(data, new_registration=True)
+    from ..invitations.services import invitation_for_rsvp, mark_registered
+
+    invitation, data = invitation_for_rsvp(event, data)  # invitation-only: refuses, or registers the invitee's address
     sequence = lock_seats(event.id)
     existing = find_by_email(event.id, data["email"])
     if existing is not None and existing.status != CANCELLED:
@@ -210,6 +213,8 @@ def register(data: dict, at=None, send_mail: bool = True, source: str = "rsvp", 
     _set_signatory_data(registration, data)
     ensure_partner(registration)
     _log(registration, "registered", actor, registration.status)
+    if invitation is not None:
+        mark_registered(invitation, registration, at)
     position = waitlist_position(registration)
     if send_mail:
         messages.append(notify("confirmation" if registration.status == CONFIRMED else "waitlisted", registration, position))

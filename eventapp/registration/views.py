@@ -1,11 +1,12 @@
 """RSVP pages: the form, the change page and the cancel confirmation."""
-from flask import Blueprint, abort, flash, g, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from ..errors import DomainError
 from ..extensions import limiter
 from ..event.services import registration_state, require_event, seats_left
+from ..invitations.services import find_invitation, invitation_required
 from . import services
 from .choices import PLEDGE_ACTIVITIES
 from .forms import ConfirmForm, DetailsForm, RegistrationForm, show_refusal
@@ -32,6 +33,7 @@ def register():
     form = RegistrationForm()
     if not form.is_submitted():
         form.language.data = str(get_locale())
+        form.fill_from_invitation(find_invitation(request.args.get("invitation", "")))
     if form.validate_on_submit():
         try:
             outcome = services.register(form.to_data())
@@ -43,7 +45,8 @@ def register():
             flash(_("Thank you, your registration has been received. We have sent you an e-mail."), "success")
             return redirect(url_for("tickets.manage", secret=outcome.registration.manage_secret))
     return render_template("registration/register.html", event=event, form=form, activities=PLEDGE_ACTIVITIES,
-                           state=registration_state(event), seats_left=seats_left(event)), 200 if not form.errors else 422
+                           state=registration_state(event), seats_left=seats_left(event),
+                           invitation_only=invitation_required(event) and not form.invitation.data), 200 if not form.errors else 422
 
 
 @bp.route("/ticket/<secret>/edit", methods=["GET", "POST"])
