@@ -65,7 +65,7 @@ pot:
 
 # Re-extract the strings, merge them into both catalogs and compile (the .mo files are committed).
 translations: install pot
-	$(BIN)/pybabel update -i eventapp/translations/messages.pot -d eventapp/translations --no-fuzzy-matching
+	$(BIN)/pybabel update -i eventapp/translations/messages.pot -d eventapp/translations --no-fuzzy-matching --ignore-obsolete
 	$(BIN)/pybabel compile -d eventapp/translations
 
 clean:
