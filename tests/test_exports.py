@@ -10,6 +10,7 @@ from eventapp.auth.services import create_user
 from eventapp.checkin.models import CheckinScan
 from eventapp.extensions import db
 from eventapp.organiser.exports import neutralise
+from eventapp.signing.partners import ensure_partner
 from eventapp.signing.models import Partner, PledgeVersion, Signature, text_hash
 
 from test_security import login
@@ -36,7 +37,8 @@ def nasty_event(make_event, make_registration):
     db.session.add(CheckinScan(event_id=event.id, registration_id=person.id, at=AT, action="scan", verdict="admitted",
                                entrance=NASTY[5], actor_key="user:1", actor_name=NASTY[0]))
     pledge = PledgeVersion(event_id=event.id, number=1, text="Ja", sha256=text_hash("Ja"), created_at=AT)
-    partner = Partner(event_id=event.id, organisation_id=person.organisation_id, name=NASTY[1], created_at=AT)
+    partner = ensure_partner(person)  # the signatory's RSVP made the organisation a partner
+    partner.name = NASTY[1]
     db.session.add_all([pledge, partner])
     db.session.flush()
     db.session.add(Signature(event_id=event.id, sequence=1, partner_id=partner.id, organisation_name=NASTY[1],

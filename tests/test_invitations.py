@@ -2,6 +2,7 @@
 import io
 
 import pytest
+from flask_babel import force_locale, gettext
 from openpyxl import Workbook
 from sqlalchemy import func, select
 
@@ -100,7 +101,10 @@ def test_unusable_files_are_refused_with_a_reason(app, make_event, filename, dat
 def test_upload_page_shows_the_refusal_next_to_the_field(app, organiser, make_event):
     make_event()
     response = upload(organiser, b"foo,bar\n1,2\n", "list.csv")
-    assert response.status_code == 422 and "The first line must name the columns" in response.get_data(as_text=True)
+    with force_locale("nl"):  # the page is in Dutch, the default
+        message = gettext("The first line must name the columns: name (naam), e-mail, organisation (organisatie) and type.")
+    assert message.startswith("De eerste regel")
+    assert response.status_code == 422 and message in response.get_data(as_text=True)
 
 
 def invite(*people, language="nl"):
