@@ -1,8 +1,11 @@
 """The organiser console in real headless Chromium on a phone-sized screen: log in, find a registrant by
-search, cancel them, see the waitlisted person promoted; every console page passes axe-core and none
+search, cancel them, see the waitlisted person promoted, then fetch the signing-sheet PDF; every console page passes axe-core and none
 scrolls sideways.
 """
+import io
+
 import pytest
+from pypdf import PdfReader
 from playwright.sync_api import expect
 
 from eventapp.auth.services import create_user
@@ -65,6 +68,19 @@ def test_find_cancel_and_see_the_waitlist_promoted(page, full_event):
     expect(page.get_by_text("promoted · system")).to_be_visible()
     assert stored("wim@example.org").status == "confirmed"
     assert stored("sara@example.org").status == "cancelled"
+
+    # On the day: print the signing sheet as a PDF from the console.
+    page.get_by_role("link", name=t(lang, "Invitations")).first.click()
+    page.get_by_role("link", name=t(lang, "Print views")).first.click()
+    sheet = page.get_by_role("listitem").filter(has=page.get_by_role("heading", name=t(lang, "Signing sheet")))
+    # The PDF opens inline; fetch it the way the click would, with the browser's own session.
+    link = sheet.get_by_role("link", name=t(lang, "Download PDF"))
+    response = page.context.request.get(link.get_attribute("href"))
+    assert response.ok and response.headers["content-type"] == "application/pdf"
+    pdf = PdfReader(io.BytesIO(response.body()))
+    text = "".join(p.extract_text() for p in pdf.pages)
+    assert f"1 / {len(pdf.pages)}" in text  # page numbers
+    assert "Gemeente Zaanstad" in text  # the partner's line, awaiting a signature
 
 
 @pytest.mark.parametrize("lang", ["nl", "en"])
