@@ -87,3 +87,48 @@ def test_privacy_statement_explains_the_split_retention(client, make_event):
     page = client.get("/privacy?lang=en").get_data(as_text=True)
     assert "every registration is anonymised" in page
     assert "Kept as evidence of the pledge" in page and "a signature you placed on behalf of your organisation stays" in page
+
+
+def _invite(name, email, at):
+    from eventapp.invitations import services as invitations
+
+    invitation = invitations._new_invitation(invitations.require_event().id, {
+        "name": name, "email": email, "organisation": "Gemeente Delft", "language": "nl"}, "test", at)
+    db.session.add(invitation)
+    db.session.commit()
+    return invitation
+
+
+def test_invitations_are_exported_and_forgotten_with_the_person(client, make_event, make_registration, frozen_clock):
+    from eventapp import clock
+    from eventapp.invitations.models import Invitation
+
+    make_event()
+    invitation = _invite("Fatima el Amrani", "fatima@example.org", clock.now())
+    person = make_registration(name="Fatima el Amrani", email="fatima@example.org")
+    data = privacy.person_data(person)
+    assert [i["email"] for i in data["invitations"]] == ["fatima@example.org"]
+    old_link = invitation.secret
+    cancel(person)
+    privacy.anonymise(person, "org@example.org")
+    db.session.expire_all()
+    forgotten = db.session.get(Invitation, invitation.id)
+    assert "fatima" not in (forgotten.name + forgotten.email).lower() and forgotten.organisation == ""
+    assert forgotten.secret != old_link
+
+
+def test_purge_forgets_invitees_who_never_answered_and_pending_uploads(runner, make_event, frozen_clock):
+    from eventapp import clock
+    from eventapp.invitations.models import Invitation, InvitationImport
+
+    event = make_event()
+    _invite("Nooit Geantwoord", "stil@example.org", clock.now())
+    db.session.add(InvitationImport(token="t" * 20, filename="lijst.csv", rows=[{"name": "Piet", "email": "p@x.nl"}],
+                                    created_at=clock.now()))
+    db.session.commit()
+    frozen_clock.freeze(event.ends_at + timedelta(days=31))
+    assert runner.invoke(args=["privacy", "purge", "--older-than", "30"]).exit_code == 0
+    db.session.expire_all()
+    (invitee,) = db.session.scalars(select(Invitation)).all()
+    assert "stil" not in invitee.email and invitee.name != "Nooit Geantwoord"
+    assert db.session.scalar(select(db.func.count()).select_from(InvitationImport)) == 0

@@ -14,6 +14,7 @@ from .. import clock
 from ..errors import DomainError
 from ..event.services import require_event
 from ..extensions import db
+from ..invitations import privacy as invitations_privacy
 from ..mail.models import OutboxMessage
 from ..registration.models import CANCELLED, Registration, RegistrationLog
 from ..security import new_secret
@@ -39,6 +40,7 @@ def person_data(registration: Registration) -> dict:
         "mails": [{"at": m.created_at, "to": m.recipient, "subject": m.subject, "status": m.status, "text": m.text}
                   for m in past["mails"]],
         "checkins": [{"at": s.at, "action": s.action, "verdict": s.verdict, "entrance": s.entrance} for s in past["scans"]],
+        "invitations": invitations_privacy.invitation_data(registration.email_normalised),
         "signatures": [{"at": s.signed_at, "kind": s.kind, "organisation": s.organisation_name, "signer": s.signer_name,
                         "function": s.signer_function, "verification_code": s.verification_code}
                        for s in past["signatures"]],
@@ -89,6 +91,7 @@ def anonymise(registration: Registration, actor, at=None) -> None:
         raise DomainError("still_registered", _("Cancel the registration first; then it can be anonymised."))
     email = registration.email_normalised
     _forget_mails(registration, email)
+    invitations_privacy.forget_invitations(invitations_privacy.invitations_for(email))
     _erase(registration, keep_signatory=False, at=at)
     record(actor, "privacy.anonymise", f"registration:{registration.id}", {})
     db.session.commit()
@@ -109,6 +112,8 @@ def purge(older_than_days: int, actor="cli", at=None) -> int:
     for registration in people:
         _forget_mails(registration, registration.email_normalised)
         _erase(registration, keep_signatory=True, at=at)
-    record(actor, "privacy.purge", "event", {"older_than_days": older_than_days, "anonymised": len(people)})
+    invitees = invitations_privacy.forget_all(event.id)
+    record(actor, "privacy.purge", "event", {"older_than_days": older_than_days, "anonymised": len(people),
+                                              "invitees": invitees})
     db.session.commit()
     return len(people)
