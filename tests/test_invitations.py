@@ -276,3 +276,16 @@ def test_uploaded_workbooks_are_parsed_with_xml_bomb_protection():
     import openpyxl.xml
 
     assert openpyxl.xml.DEFUSEDXML  # defusedxml is installed, so openpyxl refuses entity expansion
+
+
+def test_importing_and_sending_are_written_to_the_audit_journal(app, organiser, make_event):
+    from eventapp.organiser.models import AuditEntry
+
+    make_event()
+    invite(("Piet Pieters", "piet@example.org"))
+    services.send_invitations(actor="tessa@example.org")
+    services.send_reminders(actor="tessa@example.org")
+    rows = db.session.scalars(select(AuditEntry).order_by(AuditEntry.id)).all()
+    assert [(row.action, row.actor) for row in rows] == [("invitations.invitation", "tessa@example.org"),
+                                                         ("invitations.reminder", "tessa@example.org")]
+    assert rows[0].detail["count"] == 1

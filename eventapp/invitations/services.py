@@ -9,6 +9,7 @@ from ..event.services import require_event
 from ..extensions import db
 from ..mail.models import OutboxMessage
 from ..mail.services import absolute_url, deliver_after_commit, queue_mail
+from ..organiser.audit import record
 from ..registration.models import CANCELLED, Registration, SuggestedPartner
 from ..security import clean_secret, new_secret
 from . import importing
@@ -89,6 +90,7 @@ def confirm_import(upload: InvitationImport, actor: str, at=None) -> int:
         taken.add(row["email"].lower())
         created += 1
     upload.confirmed_at = at
+    record(actor, "invitations.import", "invitations", {"file": upload.filename, "created": created}, at)
     db.session.commit()
     return created
 
@@ -118,17 +120,17 @@ def _chosen(states, ids: list[int] | None) -> list[Invitation]:
     return list(db.session.execute(query.order_by(Invitation.id)).scalars())
 
 
-def send_invitations(ids: list[int] | None = None, at=None) -> tuple[str, int]:
+def send_invitations(ids: list[int] | None = None, at=None, actor="cli") -> tuple[str, int]:
     """Mail every chosen invitation not yet sent (all of them when `ids` is None); returns (batch, count)."""
-    return _send("invitation", _chosen((NEW,), ids), at)
+    return _send("invitation", _chosen((NEW,), ids), at, actor)
 
 
-def send_reminders(ids: list[int] | None = None, at=None) -> tuple[str, int]:
+def send_reminders(ids: list[int] | None = None, at=None, actor="cli") -> tuple[str, int]:
     """Remind every chosen invitee who has not answered (all of them when `ids` is None); returns (batch, count)."""
-    return _send("reminder", _chosen(UNANSWERED, ids), at)
+    return _send("reminder", _chosen(UNANSWERED, ids), at, actor)
 
 
-def _send(kind: str, invitations: list[Invitation], at) -> tuple[str, int]:
+def _send(kind: str, invitations: list[Invitation], at, actor) -> tuple[str, int]:
     at = at or clock.now()
     if not invitations:
         raise DomainError("nothing_to_send", _("There is no one to send this to."))
@@ -140,6 +142,7 @@ def _send(kind: str, invitations: list[Invitation], at) -> tuple[str, int]:
             invitation.state, invitation.sent_at = SENT, at
         else:
             invitation.reminded_at, invitation.reminders = at, invitation.reminders + 1
+    record(actor, f"invitations.{kind}", "invitations", {"batch": batch, "count": len(messages)}, at)
     db.session.commit()
     deliver_after_commit([m.id for m in messages])
     return batch, len(messages)
@@ -228,6 +231,7 @@ def invite_suggested(ids: list[int] | None, actor: str, at=None) -> int:
         db.session.add(_new_invitation(event.id, values, actor, at, source="suggested", suggested_partner_id=suggestion.id))
         taken.add(email.lower())
         created += 1
+    record(actor, "invitations.suggested", "invitations", {"created": created}, at)
     db.session.commit()
     return created
 

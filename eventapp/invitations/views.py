@@ -74,7 +74,7 @@ def _send_batch(service):
     # "Only the ticked ones" with none ticked sends nothing (never everyone by mistake).
     ids = None if request.form.get("scope") == "all" else chosen_ids(request.form.getlist("invitation"))
     try:
-        batch, _count = service(ids)
+        batch, _count = service(ids, actor=current_user._get_current_object())
     except DomainError as error:
         if error.code != "nothing_to_send":
             raise  # e.g. no event yet: the error page says so
