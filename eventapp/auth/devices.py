@@ -1,6 +1,7 @@
 """Door and signing devices: one-time pairing links for phones, bearer tokens for scripts and handhelds."""
 import hashlib
 import secrets
+from dataclasses import dataclass
 from datetime import timedelta
 
 from flask_babel import gettext as _
@@ -104,13 +105,33 @@ def revoke(device: Device, at=None) -> None:
     db.session.commit()
 
 
-# Built once: every door API request looks its device up (see bench/RESULTS.md on statement building costs).
-DEVICE_BY_TOKEN = select(Device).where(Device.token_hash == bindparam("token_hash"))
+@dataclass(frozen=True)
+class TokenDevice:
+    """The active device behind a bearer token: what an API request needs of it, read without the ORM."""
+
+    id: int
+    name: str
+    role: str
+
+    @property
+    def display_name(self) -> str:
+        return self.name
+
+    @property
+    def actor_key(self) -> str:
+        return f"device:{self.id}"
 
 
-def device_for_token(token: str) -> Device | None:
-    """The active device a bearer token belongs to, or None."""
+# Built once: every door API request looks its device up, and building an ORM query per request cost more
+# than the lookup itself (bench/RESULTS.md, "Where the time goes").
+_device = Device.__table__
+DEVICE_BY_TOKEN = select(_device.c.id, _device.c.name, _device.c.role).where(
+    _device.c.token_hash == bindparam("token_hash"), _device.c.revoked_at.is_(None))
+
+
+def device_for_token(token: str) -> TokenDevice | None:
+    """The active device a bearer token belongs to, or None (a revoked device's token is refused at once)."""
     if not token or len(token) > 200:
         return None
-    device = db.session.execute(DEVICE_BY_TOKEN, {"token_hash": hash_secret(token)}).scalar_one_or_none()
-    return device if device is not None and device.is_active else None
+    row = db.session.connection().execute(DEVICE_BY_TOKEN, {"token_hash": hash_secret(token)}).one_or_none()
+    return TokenDevice(*row) if row is not None else None
