@@ -345,7 +345,8 @@ def one_run(args, number):
         database.create()
         token, secrets = prepare(database.url, args.tickets, args.single_tickets)
         port = args.port or free_port()
-        process = start_gunicorn(database.url, SECRET_KEY, port, workdir / "gunicorn.log", workers=args.workers)
+        process = start_gunicorn(database.url, SECRET_KEY, port, workdir / "gunicorn.log", workers=args.workers,
+                                 threads=args.threads)
         load_before = os.getloadavg()[0]
         pg_name = getattr(database, "name", None)
         numbered = list(enumerate(secrets[:args.tickets]))
@@ -403,6 +404,7 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--db", choices=("sqlite", "postgres"), default="sqlite")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers")
+    parser.add_argument("--threads", type=int, default=1, help="threads per worker (gthread when > 1; sync otherwise)")
     parser.add_argument("--clients", type=int, default=32, help="concurrent connections (wrk -c)")
     parser.add_argument("--tickets", type=int, default=2000, help="distinct tickets admitted, then scanned again")
     parser.add_argument("--single-tickets", type=int, default=200,
@@ -420,7 +422,7 @@ def main(argv=None):
     if shutil.which("wrk") is None:
         sys.exit("wrk is not installed: apt-get install wrk")
 
-    print(f"# door check-in, {args.db}, {args.workers} gunicorn sync workers, {args.clients} wrk connections, "
+    print(f"# door check-in, {args.db}, {args.workers} gunicorn workers × {args.threads} thread(s), {args.clients} wrk connections, "
           f"{args.tickets} tickets per run, {args.runs} runs, nonce {'off' if args.no_nonce else 'on'}; "
           f"nproc {os.cpu_count()}, load {os.getloadavg()[0]:.2f}", flush=True)
     results = []

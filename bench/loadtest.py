@@ -61,11 +61,13 @@ def app_env(database_url: str, secret_key: str) -> dict:
     return env
 
 
-def start_gunicorn(database_url: str, secret_key: str, port: int, log_path, workers: int = 2):
-    """Serve the app with gunicorn's sync workers and wait for /healthz; stop it and raise if it never answers."""
+def start_gunicorn(database_url: str, secret_key: str, port: int, log_path, workers: int = 2, threads: int = 1):
+    """Serve the app with gunicorn (sync workers, or gthread with `threads` > 1) and wait for /healthz; stop it
+    and raise if it never answers."""
     with open(log_path, "wb") as log:
         process = subprocess.Popen(
-            [str(BIN / "gunicorn"), "--workers", str(workers), "--bind", f"{HOST}:{port}", "app:app"],
+            [str(BIN / "gunicorn"), "--workers", str(workers), "--threads", str(threads), "--bind", f"{HOST}:{port}",
+             "app:app"],
             cwd=ROOT, env=app_env(database_url, secret_key), stdout=log, stderr=log, start_new_session=True)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
