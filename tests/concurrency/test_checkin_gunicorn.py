@@ -14,7 +14,7 @@ from collections import Counter
 import pytest
 from sqlalchemy import func, select
 
-from bench.loadtest import HOST, free_port, start_gunicorn, stop_gunicorn
+from bench.loadtest import HOST
 from eventapp.auth.devices import create_device_with_token
 from eventapp.checkin.models import CheckinScan
 from eventapp.extensions import db
@@ -63,15 +63,9 @@ def door(app, make_event, make_registration):
 
 
 @pytest.fixture
-def gunicorn(door, database_url, tmp_path):
-    """`gunicorn --workers 2 app:app` on a free port against the test database; yields (port, log path)."""
-    port, log_path = free_port(), tmp_path / "gunicorn.log"
-    try:
-        process = start_gunicorn(database_url, SECRET_KEY, port, log_path, workers=2)
-    except RuntimeError as exc:
-        pytest.fail(str(exc))
-    yield port, log_path
-    stop_gunicorn(process)
+def gunicorn(door, serve_with_gunicorn):
+    """`gunicorn --workers 2 app:app` against the test database, started once the data is committed."""
+    return serve_with_gunicorn(SECRET_KEY)
 
 
 def run_threads(count: int, target) -> None:

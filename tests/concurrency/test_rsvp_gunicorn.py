@@ -18,7 +18,7 @@ import pytest
 from conftest import csrf_token_from
 from sqlalchemy import select
 
-from bench.loadtest import Browser, free_port, start_gunicorn, stop_gunicorn, visitor_address
+from bench.loadtest import Browser, visitor_address
 from eventapp.extensions import db
 from eventapp.mail.models import OutboxMessage
 from eventapp.registration import services
@@ -57,15 +57,9 @@ def event_id(app, make_event):
 
 
 @pytest.fixture
-def gunicorn(event_id, database_url, tmp_path):
-    """`gunicorn --workers 2 app:app` on a free port against the test database; yields (port, log path)."""
-    port, log_path = free_port(), tmp_path / "gunicorn.log"
-    try:
-        process = start_gunicorn(database_url, SECRET_KEY, port, log_path, workers=2)
-    except RuntimeError as exc:
-        pytest.fail(str(exc))
-    yield port, log_path
-    stop_gunicorn(process)
+def gunicorn(event_id, serve_with_gunicorn):
+    """`gunicorn --workers 2 app:app` against the test database, started once the data is committed."""
+    return serve_with_gunicorn(SECRET_KEY)
 
 
 def test_200_browsers_rsvp_at_once_through_two_gunicorn_workers_for_50_seats(app, event_id, gunicorn):
