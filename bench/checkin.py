@@ -36,7 +36,6 @@ import subprocess
 import sys
 import tempfile
 import threading
-import time
 from pathlib import Path
 
 from loadtest import BIN, HOST, ROOT, app_env, free_port, start_gunicorn, stop_gunicorn

@@ -11,7 +11,7 @@ from eventapp.checkin.models import CheckinScan
 from eventapp.extensions import db
 from eventapp.organiser.exports import neutralise
 from eventapp.signing.partners import ensure_partner
-from eventapp.signing.models import Partner, PledgeVersion, Signature, text_hash
+from eventapp.signing.models import PledgeVersion, Signature, text_hash
 
 from test_security import login
 

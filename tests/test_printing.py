@@ -97,7 +97,7 @@ def test_signing_sheet_shows_drawn_signatures_codes_and_empty_boxes(app, organis
 
 
 def test_signing_sheet_names_the_registered_signatory_on_an_unsigned_line(app, organiser, make_event, make_registration):
-    event = make_event()
+    make_event()
     person = make_registration(name="Fatima El Amrani", organisation="Stichting Leergeld", participation="signatory",
                                function="Voorzitter", commitments={1: "a", 2: "b", 3: "c"}, monitoring_consent=True,
                                suggested_partners=[{"organisation": "Voedselbank", "contact_name": "", "email": ""}])

@@ -10,7 +10,7 @@ from sqlalchemy import bindparam, select, update
 from .. import clock
 from ..errors import DomainError
 from ..extensions import db
-from .models import DEVICE_ROLES, Device
+from .models import DEVICE_ROLES, Device, DeviceIdentity
 
 PAIRING_VALID_FOR = timedelta(hours=24)
 TOKEN_PREFIX = "akd_"  # recognisable in logs and secret scanners
@@ -106,20 +106,12 @@ def revoke(device: Device, at=None) -> None:
 
 
 @dataclass(frozen=True)
-class TokenDevice:
+class TokenDevice(DeviceIdentity):
     """The active device behind a bearer token: what an API request needs of it, read without the ORM."""
 
     id: int
     name: str
     role: str
-
-    @property
-    def display_name(self) -> str:
-        return self.name
-
-    @property
-    def actor_key(self) -> str:
-        return f"device:{self.id}"
 
 
 # Built once: every door API request looks its device up, and building an ORM query per request cost more

@@ -40,7 +40,23 @@ class StaffUser(UserMixin, db.Model):
         return check_password_hash(self.password_hash, password)
 
 
-class Device(UserMixin, db.Model):
+class DeviceIdentity:
+    """How a device appears in logs and verdicts, for the ORM row and the API's lightweight TokenDevice alike."""
+
+    id: int
+    name: str
+
+    @property
+    def display_name(self) -> str:
+        return self.name
+
+    @property
+    def actor_key(self) -> str:
+        """Identifies this credential in logs and nonce scopes ("device:2"); also its Flask-Login id."""
+        return f"device:{self.id}"
+
+
+class Device(DeviceIdentity, UserMixin, db.Model):
     """A named door or signing device ("Ingang 1"): signs in by a one-time pairing link or a bearer token.
 
     Only SHA-256 hashes of the token and of the pairing secret are stored; revoking a device ends
@@ -59,16 +75,8 @@ class Device(UserMixin, db.Model):
     revoked_at = db.Column(db.DateTime, nullable=True)
 
     def get_id(self) -> str:
-        return f"device:{self.id}"
+        return self.actor_key
 
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
-
-    @property
-    def display_name(self) -> str:
-        return self.name
-
-    @property
-    def actor_key(self) -> str:
-        return f"device:{self.id}"

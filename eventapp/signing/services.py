@@ -16,7 +16,7 @@ from ..security import clean_secret, new_secret
 from .checks import check_name, check_signature_png, check_strokes
 from .evidence import GENESIS, seal, tail
 from .models import PledgeVersion, Signature, WallLink, text_hash
-from .partners import ensure_partner, get_partner, log_partner, partner_of_organisation  # noqa: F401 - ensure_partner is public here
+from .partners import get_partner, log_partner, partner_of_organisation
 
 # Two stations confirming at the same moment both aim at the same next sequence; the loser retries
 # on the new tail. Each retry means another station won, so this bounds the number of stations.
